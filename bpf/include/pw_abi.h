@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* Records shared by the kernel programs and user space. User space never
+ * copies these layouts by hand: src/kernel/abi reads sizes and offsets from
+ * the built object's BTF and a test checks its codecs against them. */
+#ifndef PW_ABI_H
+#define PW_ABI_H
+
+#define PW_COMM_LEN 16
+
+/* Which hook produced an event. */
+enum pw_hook {
+	PW_HOOK_FILE_OPEN = 1,
+};
+
+/* What the hook decided. */
+enum pw_verdict {
+	PW_VERDICT_ALLOW = 0,
+	PW_VERDICT_DENY = 1,
+	PW_VERDICT_AUDIT = 2, /* would deny, but the program runs in audit mode */
+};
+
+/* A file is identified by its superblock's device and its inode number, never
+ * by a path string. dev uses the kernel's encoding (major << 20 | minor). */
+struct pw_file_key {
+	__u64 ino;
+	__u32 dev;
+	__u32 pad;
+};
+
+/* One decision, sent through the pw_events ring buffer. */
+struct pw_event {
+	__u64 ts_ns;
+	__u64 cgroup_id;
+	__u64 ino;
+	__u32 dev;
+	__u32 pid;
+	__u32 tgid;
+	__u32 uid;
+	__u32 gid;
+	__u32 hook;    /* enum pw_hook */
+	__u32 verdict; /* enum pw_verdict */
+	__u32 pad;
+	char comm[PW_COMM_LEN];
+};
+
+#endif

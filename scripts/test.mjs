@@ -1,0 +1,67 @@
+#!/usr/bin/env node
+// Runs the test suites. Unit tests (`*.test.js` in dist/) run on this host with
+// node's test runner. Kernel suites (`*.kernel.test.js`) need BPF LSM, so each one
+// runs inside its own boot of the test VM. The last line totals every suite in the
+// plain "N passed, N failed" form.
+import { spawn } from "node:child_process";
+import { readdirSync } from "node:fs";
+import { join, relative } from "node:path";
+
+const root = new URL("..", import.meta.url).pathname;
+const dist = join(root, "dist");
+const wantUnit = !process.argv.includes("--kernel");
+const wantKernel = !process.argv.includes("--unit");
+const only = process.argv.slice(2).filter((a) => !a.startsWith("--"));
+
+function testFiles(suffixTest) {
+  return readdirSync(dist, { recursive: true })
+    .map(String)
+    .filter(suffixTest)
+    .filter((f) => only.length === 0 || only.some((o) => f.includes(o)))
+    .sort()
+    .map((f) => join(dist, f));
+}
+
+const isKernel = (f) => f.endsWith(".kernel.test.js");
+const isUnit = (f) => f.endsWith(".test.js") && !isKernel(f);
+
+/** Runs a command, echoes its output, and counts TAP "# pass"/"# fail" lines. */
+function run(cmd, args) {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
+    let text = "";
+    child.stdout.on("data", (chunk) => {
+      process.stdout.write(chunk);
+      text += chunk.toString();
+    });
+    child.on("close", (code) => {
+      const count = (label) =>
+        [...text.matchAll(new RegExp(`^# ${label} (\\d+)$`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
+      resolve({ code: code ?? 1, passed: count("pass"), failed: count("fail") });
+    });
+  });
+}
+
+const totals = { passed: 0, failed: 0, broken: [] };
+function add(name, r) {
+  totals.passed += r.passed;
+  totals.failed += r.failed;
+  if (r.code !== 0 || (r.passed === 0 && r.failed === 0)) totals.broken.push(name);
+}
+
+if (wantUnit) {
+  const files = testFiles(isUnit);
+  if (files.length > 0) add("unit", await run(process.execPath, ["--test", "--test-reporter=tap", ...files]));
+}
+if (wantKernel) {
+  for (const file of testFiles(isKernel)) {
+    const name = relative(root, file);
+    console.log(`\n== kernel suite ${name} (test VM) ==`);
+    const cli = join(dist, "cli", "main.js");
+    add(name, await run(process.execPath, [cli, "vm", "run", "--timeout", "900", "--", process.execPath, "--test", "--test-reporter=tap", file]));
+  }
+}
+
+if (totals.broken.length > 0) console.log(`\nsuites that failed or ran nothing: ${totals.broken.join(", ")}`);
+console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);
+process.exit(totals.failed === 0 && totals.broken.length === 0 && totals.passed > 0 ? 0 : 1);
