@@ -1,0 +1,56 @@
+// An attachment of a program to a hook. Disposing a link detaches it unless it
+// is pinned in bpffs, in which case the pin keeps the attachment alive (this is
+// how enforcement survives the agent).
+import { callInt, callPtr } from "./call.js";
+import { native, type Ptr } from "./ffi/libbpf.js";
+
+export class BpfLink implements Disposable {
+  private handle: Ptr;
+
+  constructor(
+    handle: Ptr,
+    /** What the link attaches, for messages: "pw_file_open -> lsm/file_open". */
+    readonly description: string,
+  ) {
+    this.handle = handle;
+  }
+
+  /** Adopts a link pinned in bpffs by an earlier process. */
+  static openPinned(path: string): BpfLink {
+    return new BpfLink(
+      callPtr(`open pinned link ${path}`, () => native.bpf_link__open(path) as Ptr | null),
+      path,
+    );
+  }
+
+  get fd(): number {
+    return callInt(`fd of link ${this.description}`, () => native.bpf_link__fd(this.live()));
+  }
+
+  pin(path: string): void {
+    callInt(`pin link ${this.description} at ${path}`, () =>
+      native.bpf_link__pin(this.live(), path),
+    );
+  }
+
+  unpin(): void {
+    callInt(`unpin link ${this.description}`, () => native.bpf_link__unpin(this.live()));
+  }
+
+  /** Detaches the program now, even if other references (pins) exist. */
+  detach(): void {
+    callInt(`detach link ${this.description}`, () => native.bpf_link__detach(this.live()));
+  }
+
+  /** Releases this handle; the attachment stays only if it is pinned. */
+  [Symbol.dispose](): void {
+    if (this.handle === 0n) return;
+    native.bpf_link__destroy(this.handle);
+    this.handle = 0n;
+  }
+
+  private live(): Ptr {
+    if (this.handle === 0n) throw new Error(`link ${this.description}: used after dispose`);
+    return this.handle;
+  }
+}
