@@ -1,6 +1,7 @@
 // One line per subcommand: each module exports a `register(program)` function.
 import type { Command } from "commander";
+import { register as registerDoctor } from "./doctor.js";
 
-export function registerCommands(_program: Command): void {
-  // subcommands are added as their modules land
+export function registerCommands(program: Command): void {
+  registerDoctor(program);
 }
