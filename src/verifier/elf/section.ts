@@ -110,7 +110,7 @@ export function readSections(v: ByteView, h: ElfHeader): ElfSection[] {
     const { nameOff, ...rest } = r;
     return {
       ...rest,
-      name: names.get(nameOff, `sections[${r.index}].sh_name`),
+      name: names.get(nameOff, `sections[${r.index}].sh_name`, h.shoff + r.index * ELF64_SHDR_SIZE),
       typeName: typeName(r.type),
       flagLetters: flagLetters(r.flags),
     };

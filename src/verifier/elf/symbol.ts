@@ -91,7 +91,7 @@ function readSymbol(
       `section index ${sectionIndex} does not exist`,
     );
   const type = TYPES[info & 0xf] ?? "other";
-  const ownName = names.get(v.u32(base, f("st_name")), f("st_name"));
+  const ownName = names.get(v.u32(base, f("st_name")), f("st_name"), base);
   return {
     index,
     name: type === "section" && ownName === "" && sec !== undefined ? sec.name : ownName,
