@@ -1,0 +1,15 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* Test fixture: a program the kernel verifier must reject (it reads a stack
+ * slot that was never written), so the binding's verifier-log capture can be
+ * tested. Written in asm so the compiler cannot optimise the bug away. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+
+SEC("socket")
+__attribute__((naked)) int read_uninit_stack(void)
+{
+	asm volatile("r0 = *(u64 *)(r10 - 8);"
+		     "exit;");
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
