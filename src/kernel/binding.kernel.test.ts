@@ -153,7 +153,7 @@ test("rodata, LSM attach and a ring buffer that does not block the event loop", 
     .setRodata({ target_tgid: process.pid, magic: 0xfeedfacecafebeefn })
     .load();
   const records: Buffer[] = [];
-  await using reader = new RingBufferReader(obj.map("probe_events"), (r) =>
+  await using _reader = new RingBufferReader(obj.map("probe_events"), (r) =>
     records.push(r),
   ).start();
   using link = obj.program("probe_file_open").attachLsm();
