@@ -1,7 +1,9 @@
 // One line per subcommand: each module exports a `register(program)` function.
 import type { Command } from "commander";
 import { register as registerDoctor } from "./doctor.js";
+import { register as registerVm } from "./vm.js";
 
 export function registerCommands(program: Command): void {
   registerDoctor(program);
+  registerVm(program);
 }
