@@ -1,0 +1,5 @@
+export * from "./alu.js";
+export * from "./helpers.js";
+export * from "./machine.js";
+export * from "./memory.js";
+export * from "./run.js";
