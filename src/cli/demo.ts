@@ -1,0 +1,46 @@
+// `proofwall demo`: the first enforcement, end to end. Where this kernel can
+// enforce (BPF LSM active) it runs here; elsewhere it runs in the test VM.
+import type { Command } from "commander";
+import { fileURLToPath } from "node:url";
+
+async function runHere(): Promise<void> {
+  const { runDemo } = await import("../demo/scenario.js");
+  const ok = await runDemo((line) => console.log(line));
+  console.log(
+    ok
+      ? "\ndemo: every step behaved as expected"
+      : "\ndemo: FAILED: a step did not behave as expected",
+  );
+  process.exitCode = ok ? 0 : 1;
+}
+
+async function runInTestVm(): Promise<void> {
+  const { runInVm } = await import("../vm/index.js");
+  console.log("demo: this kernel cannot enforce (see `proofwall doctor`); running in the test VM");
+  const main = fileURLToPath(new URL("./main.js", import.meta.url));
+  const r = await runInVm({
+    argv: [process.execPath, main, "demo", "--here"],
+    onStdout: (t) => process.stdout.write(t),
+    onStderr: (t) => process.stderr.write(t),
+    onLog: (l) => process.stderr.write(`${l}\n`),
+  });
+  process.exitCode = r.exitCode;
+}
+
+async function canEnforceHere(): Promise<boolean> {
+  const { runChecks } = await import("../doctor/checks.js");
+  const { judge } = await import("../doctor/report.js");
+  const { thisMachine } = await import("../doctor/system.js");
+  return judge(runChecks(thisMachine)).canEnforce;
+}
+
+export function register(program: Command): void {
+  program
+    .command("demo")
+    .description("deny one file to one cgroup with an LSM program, show the event, then detach")
+    .option("--here", "run on this kernel even if doctor says it cannot enforce")
+    .action(async (opts: { here?: boolean }) => {
+      if (opts.here || (await canEnforceHere())) await runHere();
+      else await runInTestVm();
+    });
+}
