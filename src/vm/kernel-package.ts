@@ -55,15 +55,26 @@ async function queryApt(): Promise<KernelPackage | undefined> {
   return pickNewestKernel(parseAptPolicy(r.stdout));
 }
 
+export interface AptAccess {
+  readonly query: () => Promise<KernelPackage | undefined>;
+  readonly update: () => Promise<unknown>;
+}
+
+const realApt: AptAccess = {
+  query: queryApt,
+  update: () => exec("apt-get", ["update", "-qq"], { pkg: "apt" }),
+};
+
 /** Resolves the newest kernel package, refreshing the apt lists once if none is known. */
 export async function resolveKernelPackage(
   log: (line: string) => void = () => undefined,
+  apt: AptAccess = realApt,
 ): Promise<KernelPackage> {
-  const first = await queryApt();
+  const first = await apt.query();
   if (first) return first;
   log("vm: no linux-image-6.1.0-*-amd64 in the apt lists; running apt-get update");
-  await exec("apt-get", ["update", "-qq"], { pkg: "apt" });
-  const second = await queryApt();
+  await apt.update();
+  const second = await apt.query();
   if (second) return second;
   throw new VmError(
     "kernel-package-missing",
