@@ -10,6 +10,8 @@
 
 #define EPERM 1 /* vmlinux.h carries no macros */
 
+PW_ABI_EXPORT();
+
 /* Audit mode: report, but allow. Set through .rodata before load. */
 const volatile bool audit_only = false;
 

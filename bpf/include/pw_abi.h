@@ -43,4 +43,14 @@ struct pw_event {
 	char comm[PW_COMM_LEN];
 };
 
+/* Clang emits BTF only for types that some global refers to. Each program
+ * that produces these records invokes PW_ABI_EXPORT() once, so user space can
+ * read their layout from the object's BTF (src/abi/abi.test.ts). The pointers
+ * cost 8 bytes of .bss each and are never used. */
+#define PW_ABI_EXPORT()                                                          \
+	const struct pw_event *pw_abi_event __attribute__((unused));             \
+	const struct pw_file_key *pw_abi_file_key __attribute__((unused));       \
+	const enum pw_hook *pw_abi_hook __attribute__((unused));                 \
+	const enum pw_verdict *pw_abi_verdict __attribute__((unused))
+
 #endif
