@@ -1,0 +1,30 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { fixtureObject } from "../elf/test-support.js";
+import { formatType } from "./format.js";
+import { findMember } from "./members.js";
+import { findType, resolveType } from "./lookup.js";
+import { sizeOf } from "./sizeof.js";
+import { objectBtf } from "./test-support.js";
+
+test("format, sizeof and bitfields for the relocs.bpf.c types", () => {
+  const btf = objectBtf(fixtureObject("relocs"));
+  const rec = findType(btf, "rec", "struct");
+  assert.ok(rec);
+  assert.equal(formatType(btf, rec.id), "struct rec");
+  const type = (path: string): string => formatType(btf, findMember(btf, rec.id, path)?.type ?? -1);
+  assert.deepEqual(["a", "b", "c", "name"].map(type), ["__u64", "__u32", "__u16", "char[10]"]);
+  assert.equal(sizeOf(btf, findMember(btf, rec.id, "name")?.type ?? -1), 10);
+  assert.equal(sizeOf(btf, findMember(btf, rec.id, "a")?.type ?? -1), 8);
+  const [c, d] = [findMember(btf, rec.id, "c"), findMember(btf, rec.id, "d")];
+  assert.ok(c && d);
+  assert.equal(c.bitfieldSize + c.bitOffset, d.bitOffset);
+  assert.equal(d.bitfieldSize, 13);
+  const limit = findType(btf, "limit", "var");
+  assert.ok(limit);
+  assert.equal(formatType(btf, limit.type), "const volatile __u32");
+  assert.equal(resolveType(btf, limit.type)?.name, "unsigned int");
+  const useAll = findType(btf, "use_all", "func");
+  assert.ok(useAll);
+  assert.equal(formatType(btf, useAll.id), "int use_all(void *ctx)");
+});
