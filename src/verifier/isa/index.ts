@@ -5,3 +5,5 @@ export * from "./raw.js";
 export * from "./regs.js";
 export * from "./decode.js";
 export * from "./encode.js";
+export * from "./asm.js";
+export * from "./disasm.js";

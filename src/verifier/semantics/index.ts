@@ -3,3 +3,4 @@ export * from "./helpers.js";
 export * from "./machine.js";
 export * from "./memory.js";
 export * from "./run.js";
+export * from "./conformance-vector.js";
