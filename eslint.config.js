@@ -9,9 +9,14 @@ export default tseslint.config(
   js.configs.recommended,
   ...tseslint.configs.strict,
   {
-    languageOptions: { globals: { process: "readonly", console: "readonly", Buffer: "readonly" } },
+    languageOptions: {
+      globals: { process: "readonly", console: "readonly", Buffer: "readonly", URL: "readonly" },
+    },
     rules: {
-      "@typescript-eslint/no-unused-vars": ["error", { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" }],
+      "@typescript-eslint/no-unused-vars": [
+        "error",
+        { argsIgnorePattern: "^_", varsIgnorePattern: "^_", destructuredArrayIgnorePattern: "^_" },
+      ],
     },
   },
   {
@@ -31,7 +36,11 @@ export default tseslint.config(
         "error",
         {
           patterns: [
-            { group: ["**/kernel/**", "**/vm/**", "**/agent/**", "**/cli/**", "koffi"], message: "the verifier is pure: it must not depend on the kernel binding, the VM, the agent or FFI" },
+            {
+              group: ["**/kernel/**", "**/vm/**", "**/agent/**", "**/cli/**", "koffi"],
+              message:
+                "the verifier is pure: it must not depend on the kernel binding, the VM, the agent or FFI",
+            },
           ],
         },
       ],

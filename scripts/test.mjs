@@ -36,7 +36,10 @@ function run(cmd, args) {
     });
     child.on("close", (code) => {
       const count = (label) =>
-        [...text.matchAll(new RegExp(`^# ${label} (\\d+)$`, "gm"))].reduce((n, m) => n + Number(m[1]), 0);
+        [...text.matchAll(new RegExp(`^# ${label} (\\d+)$`, "gm"))].reduce(
+          (n, m) => n + Number(m[1]),
+          0,
+        );
       resolve({ code: code ?? 1, passed: count("pass"), failed: count("fail") });
     });
   });
@@ -51,17 +54,33 @@ function add(name, r) {
 
 if (wantUnit) {
   const files = testFiles(isUnit);
-  if (files.length > 0) add("unit", await run(process.execPath, ["--test", "--test-reporter=tap", ...files]));
+  if (files.length > 0)
+    add("unit", await run(process.execPath, ["--test", "--test-reporter=tap", ...files]));
 }
 if (wantKernel) {
   for (const file of testFiles(isKernel)) {
     const name = relative(root, file);
     console.log(`\n== kernel suite ${name} (test VM) ==`);
     const cli = join(dist, "cli", "main.js");
-    add(name, await run(process.execPath, [cli, "vm", "run", "--timeout", "900", "--", process.execPath, "--test", "--test-reporter=tap", file]));
+    add(
+      name,
+      await run(process.execPath, [
+        cli,
+        "vm",
+        "run",
+        "--timeout",
+        "900",
+        "--",
+        process.execPath,
+        "--test",
+        "--test-reporter=tap",
+        file,
+      ]),
+    );
   }
 }
 
-if (totals.broken.length > 0) console.log(`\nsuites that failed or ran nothing: ${totals.broken.join(", ")}`);
+if (totals.broken.length > 0)
+  console.log(`\nsuites that failed or ran nothing: ${totals.broken.join(", ")}`);
 console.log(`\ntests: ${totals.passed} passed, ${totals.failed} failed`);
 process.exit(totals.failed === 0 && totals.broken.length === 0 && totals.passed > 0 ? 0 : 1);
