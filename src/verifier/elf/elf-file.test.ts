@@ -107,7 +107,10 @@ test("elf: out-of-range section name offset", () => {
   const shoff = Number(b.readBigUInt64LE(40));
   b.writeUInt32LE(0xfffffff0, shoff + 64 * 2);
   const i = issueOf(b);
-  assert.deepEqual([i.code, i.field], ["bad-string", "sections[2].sh_name"]);
+  assert.deepEqual(
+    [i.code, i.field, i.offset],
+    ["bad-string", "sections[2].sh_name", shoff + 64 * 2],
+  );
 });
 
 test("elf: relocation naming a missing symbol", () => {

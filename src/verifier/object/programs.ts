@@ -2,6 +2,7 @@
 // executable section is a program, except in .text, where functions are
 // subprograms that programs call.
 import type { Btf } from "../btf/btf.js";
+import type { BtfExt } from "../btf/ext.js";
 import { findType } from "../btf/lookup.js";
 import { relocationsFor, sectionBytes, type ElfFile } from "../elf/elf-file.js";
 import { assertNever, issue, type Issue } from "../elf/issue.js";
@@ -16,11 +17,13 @@ import type {
   ProgramReloc,
   ProgramRelocTarget,
   ProgramSpec,
+  SourceLine,
 } from "./spec.js";
 
 interface Context {
   readonly elf: ElfFile;
   readonly btf: Btf | undefined;
+  readonly ext: BtfExt | undefined;
   readonly data: readonly DataSection[];
 }
 
@@ -87,8 +90,27 @@ function functionSpec(ctx: Context, sec: ElfSection, sym: ElfSymbol): FunctionSp
         symbol: r.symbol.name,
         target: resolveTarget(ctx, r.target),
       })),
+    lines: linesIn(ctx.ext, sec.name, start, end),
     btfFuncId: ctx.btf ? findType(ctx.btf, sym.name, "func")?.id : undefined,
   };
+}
+
+function linesIn(
+  ext: BtfExt | undefined,
+  section: string,
+  start: number,
+  end: number,
+): SourceLine[] {
+  const records = ext?.lineInfo.find((s) => s.section === section)?.records ?? [];
+  return records
+    .filter((r) => r.insnOff >= start && r.insnOff < end)
+    .map((r) => ({
+      insnIndex: (r.insnOff - start) / 8,
+      file: r.fileName,
+      line: r.line,
+      column: r.column,
+      text: r.lineText,
+    }));
 }
 
 function resolveTarget(ctx: Context, t: RelocTarget): ProgramRelocTarget {

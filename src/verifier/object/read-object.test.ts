@@ -114,6 +114,13 @@ test("object relocs.bpf.c: program relocations resolve to maps, globals, subprog
     "map recs",
   ]);
   for (const r of prog.relocations) assert.ok(r.insnIndex >= 0 && r.insnIndex < prog.insnCount);
+  // The call to helper_static sits on the source line that makes it.
+  const call = prog.relocations.find(
+    (r) => r.target.kind === "subprogram" && r.target.function === "helper_static",
+  );
+  assert.ok(call);
+  const at = [...prog.lines].reverse().find((l) => l.insnIndex <= call.insnIndex);
+  assert.match(at?.text ?? "", /helper_static\(/);
   const sub = spec.subprograms.map((s) => s.name).sort();
   assert.deepEqual(sub, ["helper_global", "helper_static"]);
   const rodata = spec.dataSections.find((d) => d.name === ".rodata");

@@ -1,5 +1,6 @@
 // readObject: ELF + BTF + BTF.ext into one ObjectSpec.
 import { parseBtf, type Btf } from "../btf/btf.js";
+import { parseBtfExt, type BtfExt } from "../btf/ext.js";
 import { ByteView } from "../elf/byte-view.js";
 import { findSection, readElf, sectionBytes, type ElfFile } from "../elf/elf-file.js";
 import { InputFailure, fail, ok, type Result } from "../elf/issue.js";
@@ -27,10 +28,24 @@ export function objectBtf(elf: ElfFile): Btf | undefined {
   return parseBtf(new ByteView(elf.bytes, "read btf").view(sec.offset, sec.size, ".BTF"));
 }
 
+function objectBtfExt(elf: ElfFile, btf: Btf | undefined): BtfExt | undefined {
+  const sec = findSection(elf, ".BTF.ext");
+  if (sec === undefined || btf === undefined) return undefined;
+  return parseBtfExt(
+    new ByteView(elf.bytes, "read btf.ext").view(sec.offset, sec.size, ".BTF.ext"),
+    btf,
+  );
+}
+
 function build(elf: ElfFile, fileName: string): ObjectSpec {
   const btf = objectBtf(elf);
   const data = readDataSections(elf, btf);
-  const { programs, subprograms, warnings } = readFunctions({ elf, btf, data });
+  const { programs, subprograms, warnings } = readFunctions({
+    elf,
+    btf,
+    ext: objectBtfExt(elf, btf),
+    data,
+  });
   const mapSymbols = elf.symbols
     .filter((s) => s.section !== undefined && isMapSection(s.section) && s.type === "object")
     .map((s) => s.name);

@@ -30,6 +30,15 @@ export interface ProgramReloc {
   readonly target: ProgramRelocTarget;
 }
 
+/** A .BTF.ext line_info record, re-based to the function's own instruction indexes. */
+export interface SourceLine {
+  readonly insnIndex: number;
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly text: string;
+}
+
 export interface FunctionSpec {
   readonly name: string;
   readonly section: string;
@@ -38,6 +47,8 @@ export interface FunctionSpec {
   readonly insnCount: number;
   readonly instructions: Buffer;
   readonly relocations: readonly ProgramReloc[];
+  /** Where each run of instructions came from; empty without .BTF.ext. */
+  readonly lines: readonly SourceLine[];
   /** BTF FUNC type id, when the object has BTF for it. */
   readonly btfFuncId: number | undefined;
 }
