@@ -44,3 +44,11 @@ test("a guest that started the command but reported nothing says so", () => {
     /^run: the guest stopped after starting the command/,
   );
 });
+
+test("qemu dying of a signal is said so", () => {
+  const qemuStderr = "qemu-system-x86_64: kvm.c:3183: kvm_buf_set_msrs: Assertion failed.\n";
+  assert.match(
+    diagnoseBootFailure({ ...base, qemuStderr, qemuExit: null, qemuSignal: "SIGABRT" }),
+    /^boot: qemu was killed by SIGABRT: /,
+  );
+});

@@ -12,6 +12,8 @@ export interface BootEvidence {
   readonly console: string;
   readonly qemuStderr: string;
   readonly qemuExit: number | null;
+  /** Set when qemu itself died of a signal (an assertion, a crash). */
+  readonly qemuSignal?: string | null;
   /** Whether the guest reached the point of starting the command. */
   readonly started: boolean;
 }
@@ -32,6 +34,9 @@ export function diagnoseBootFailure(e: BootEvidence): string {
     .filter((l) => !/warning:/.test(l))
     .slice(-3)
     .join("; ");
-  if (qemu !== "") return `boot: qemu exited with code ${String(e.qemuExit)}: ${qemu}`;
-  return `boot: the guest stopped before its init ran (qemu exit code ${String(e.qemuExit)})`;
+  const how = e.qemuSignal
+    ? `was killed by ${e.qemuSignal}`
+    : `exited with code ${String(e.qemuExit)}`;
+  if (qemu !== "") return `boot: qemu ${how}: ${qemu}`;
+  return `boot: the guest stopped before its init ran (qemu ${how})`;
 }

@@ -13,3 +13,11 @@ test("a VmError carries its kind and appends the kernel log tail to the message"
 test("logTail keeps the last lines and drops carriage returns", () => {
   assert.equal(logTail("a\r\nb\r\nc\r\n", 2), "b\nc");
 });
+
+test("an empty kernel log is said to be empty, with where the log is", () => {
+  const e = new VmError("timeout", "run: timed out", "", "/x/last-kernel.log");
+  assert.equal(
+    e.message,
+    "run: timed out (the kernel printed nothing, full log in /x/last-kernel.log)",
+  );
+});

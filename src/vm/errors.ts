@@ -19,9 +19,18 @@ export class VmError extends Error {
     message: string,
     /** The last lines of the guest's kernel log, when the guest got that far. */
     readonly kernelLogTail?: string,
+    /** Host file holding the whole kernel log of the failed boot. */
+    readonly kernelLogFile?: string,
   ) {
-    super(kernelLogTail ? `${message}\n--- kernel log (tail) ---\n${kernelLogTail}` : message);
+    super(withLog(message, kernelLogTail, kernelLogFile));
   }
+}
+
+function withLog(message: string, tail: string | undefined, file: string | undefined): string {
+  const where = file ? `, full log in ${file}` : "";
+  if (tail === undefined) return message;
+  if (tail === "") return `${message} (the kernel printed nothing${where})`;
+  return `${message}\n--- kernel log (tail${where}) ---\n${tail}`;
 }
 
 export function isVmError(e: unknown): e is VmError {

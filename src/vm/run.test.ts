@@ -1,6 +1,6 @@
 // Failure reporting with fake guests (fast), then real boots of the Debian kernel.
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -91,4 +91,5 @@ test("a real boot runs the command as root in the caller's cwd, with separate st
   assert.deepEqual(seen, { out: r.stdout, err: r.stderr });
   assert.ok(r.bootMs > 0 && r.bootMs <= r.totalMs, `boot ${r.bootMs} total ${r.totalMs}`);
   assert.match(r.kernelLog, /Linux version 6\.1\./);
+  assert.equal(readFileSync(r.kernelLogFile, "utf8"), r.kernelLog);
 });

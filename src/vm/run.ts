@@ -2,13 +2,14 @@
 // back and returns its exit code. This is the only entry point kernel test
 // suites need.
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { chooseAccel, type Accel } from "./accel.js";
 import { diagnoseBootFailure } from "./diagnose.js";
 import { logTail, VmError } from "./errors.js";
 import { prepareVmImage, type VmImage } from "./image.js";
 import { JobDir } from "./job-dir.js";
+import { vmCacheDir } from "./paths.js";
 import { QEMU, qemuArgs } from "./qemu.js";
 import { FileTail } from "./tail.js";
 
@@ -41,6 +42,8 @@ export interface RunResult {
   /** From starting qemu to qemu exiting. */
   readonly totalMs: number;
   readonly kernelLog: string;
+  /** Host copy of the kernel log; the latest boot overwrites it. */
+  readonly kernelLogFile: string;
   readonly accel: Accel;
 }
 
@@ -53,8 +56,20 @@ export function guestEnv(extra: Readonly<Record<string, string>> = {}): Record<s
   };
 }
 
+/** Keeps the kernel log of the latest boot on the host (the job directory is removed). */
+function saveKernelLog(text: string): string {
+  const dir = vmCacheDir();
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "last-kernel.log");
+  const tmp = `${file}.${process.pid}`;
+  writeFileSync(tmp, text);
+  renameSync(tmp, file);
+  return file;
+}
+
 interface QemuOutcome {
   readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
   readonly stderr: string;
   readonly timedOut: boolean;
 }
@@ -82,9 +97,9 @@ function runQemu(args: string[], timeoutMs: number, onTick: () => void): Promise
           : e,
       );
     });
-    child.on("close", (code) => {
+    child.on("close", (code, signal) => {
       done();
-      resolve({ code, stderr, timedOut });
+      resolve({ code, signal, stderr, timedOut });
     });
   });
 }
@@ -118,6 +133,7 @@ export async function runInVm(opts: RunOptions): Promise<RunResult> {
     const [stdout, stderr] = [out.finish(), err.finish()];
     const consoleText = existsSync(consoleLog) ? readFileSync(consoleLog, "utf8") : "";
     const kernelLog = job.readOptional("dmesg") ?? consoleText;
+    const kernelLogFile = saveKernelLog(kernelLog);
     const started = job.startedAt();
     const exitCode = job.exitStatus();
     if (qemu.timedOut) {
@@ -126,6 +142,7 @@ export async function runInVm(opts: RunOptions): Promise<RunResult> {
         "timeout",
         `run: timed out after ${timeoutMs / 1000}s ${where}; qemu was killed`,
         logTail(consoleText),
+        kernelLogFile,
       );
     }
     if (exitCode === undefined) {
@@ -133,12 +150,13 @@ export async function runInVm(opts: RunOptions): Promise<RunResult> {
         console: consoleText,
         qemuStderr: qemu.stderr,
         qemuExit: qemu.code,
+        qemuSignal: qemu.signal,
         started: started !== undefined,
       });
-      throw new VmError("boot-failed", why, logTail(consoleText));
+      throw new VmError("boot-failed", why, logTail(consoleText), kernelLogFile);
     }
     const bootMs = Math.max(0, Math.round((started ?? t0) - t0));
-    return { exitCode, stdout, stderr, bootMs, totalMs, kernelLog, accel };
+    return { exitCode, stdout, stderr, bootMs, totalMs, kernelLog, kernelLogFile, accel };
   } finally {
     job.remove();
   }
