@@ -42,3 +42,11 @@ test("both init stages are valid shell", () => {
   execFileSync("sh", ["-n", "-c", stage1Script()]);
   execFileSync("sh", ["-n", "-c", stage2Script()]);
 });
+
+test("a cwd under the host's /tmp is re-exposed over the guest's tmpfs /tmp", async () => {
+  const { exposeHostTmp, GUEST_HOST_DIR } = await import("./guest-init.js");
+  assert.deepEqual(exposeHostTmp("/work/main"), []);
+  const [line] = exposeHostTmp("/tmp/ci/main");
+  assert.ok(line?.includes(`mount --bind '${GUEST_HOST_DIR}/tmp/ci' '/tmp/ci'`), line);
+  assert.ok(jobScript({ argv: ["true"], cwd: "/tmp/ci/main", env: {} }).startsWith(line ?? "-"));
+});

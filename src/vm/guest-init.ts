@@ -10,6 +10,8 @@ export const JOB_TAG = "pwjob";
 /** Where stage 2, its busybox and the job directory live inside the guest. */
 export const GUEST_DIR = "/run/proofwall-vm";
 export const GUEST_JOB_DIR = `${GUEST_DIR}/job`;
+/** The host's root as it is, read-only: what the guest's own tmpfs mounts hide. */
+export const GUEST_HOST_DIR = `${GUEST_DIR}/host`;
 /** Prefix of the progress lines on the console; `failed:` marks the failing step. */
 export const STEP_PREFIX = "proofwall-init:";
 
@@ -53,7 +55,8 @@ $B mount -t devpts devpts $R/dev/pts
 $B mount -t tmpfs -o mode=1777 tmpfs $R/dev/shm
 $B mount -t tmpfs -o mode=1777 tmpfs $R/tmp || fail "mount /tmp"
 $B mount -t tmpfs -o mode=0755 tmpfs $R/run || fail "mount /run"
-$B mkdir -p $R${GUEST_JOB_DIR}
+$B mkdir -p $R${GUEST_JOB_DIR} $R${GUEST_HOST_DIR}
+$B mount --bind /lower $R${GUEST_HOST_DIR} || fail "bind host root view"
 $B mount -t 9p -o ${P9_OPTS} ${JOB_TAG} $R${GUEST_JOB_DIR} || fail "mount job directory over 9p"
 $B cp $B /stage2 $R${GUEST_DIR}/ || fail "copy stage 2"
 $B ip link set lo up || fail "bring up loopback"
@@ -85,6 +88,21 @@ export interface Job {
   readonly env: Readonly<Record<string, string>>;
 }
 
+/**
+ * The guest mounts a fresh tmpfs on /tmp, which hides a caller working under the
+ * host's /tmp (CI clones there). Re-expose the top directory below /tmp that
+ * holds the cwd, read-only from the host, so the checkout and its siblings
+ * (../shared) are visible at the same paths.
+ */
+export function exposeHostTmp(cwd: string): string[] {
+  const top = /^\/tmp\/[^/]+/.exec(cwd)?.[0];
+  if (top === undefined) return [];
+  const q = shellQuote(top);
+  return [
+    `${GUEST_DIR}/busybox mkdir -p ${q} && ${GUEST_DIR}/busybox mount --bind ${shellQuote(GUEST_HOST_DIR + top)} ${q}`,
+  ];
+}
+
 /** The script stage 2 runs: enter the caller's cwd, then exec argv with exactly `env`. */
 export function jobScript(job: Job): string {
   if (job.argv.length === 0) throw new Error("vm job: argv is empty");
@@ -96,6 +114,7 @@ export function jobScript(job: Job): string {
     first.includes("=") ? [`${GUEST_DIR}/busybox`, "sh", "-c", 'exec "$@"', "sh"] : []
   ).concat(job.argv);
   return [
+    ...exposeHostTmp(job.cwd),
     `cd ${cwd} 2>/dev/null || { echo "proofwall-vm: working directory "${cwd}" does not exist in the guest" >&2; exit 127; }`,
     `exec ${GUEST_DIR}/busybox env -i ${[...vars, ...argv.map(shellQuote)].join(" ")}`,
     "",
