@@ -3,13 +3,7 @@
 // call re-pointed at its callee. lddw relocations against maps and globals
 // are kept as a side table (slot -> target) for the symbolic executor.
 import type { FunctionSpec, ObjectSpec, ProgramRelocTarget, ProgramSpec } from "../object/index.js";
-import {
-  decodeProgram,
-  SLOT_SIZE,
-  type DecodeIssue,
-  type Insn,
-  type PlacedInsn,
-} from "../isa/index.js";
+import { decodeProgram, type DecodeIssue, type Insn, type PlacedInsn } from "../isa/index.js";
 
 export interface LinkedProgram {
   readonly name: string;
