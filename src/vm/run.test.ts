@@ -71,7 +71,7 @@ test("an init that exits at once is a boot failure citing the kernel panic", asy
     runInVm({ argv: ["true"], image: { kernel, initrd }, accel: "tcg", timeoutMs: 120_000 }),
     failsWith(
       "boot-failed",
-      /^boot: kernel panic: Attempted to kill init![^]*--- kernel log \(tail\) ---/,
+      /^boot: kernel panic: Attempted to kill init![^]*--- kernel log \(tail, full log in \S+last-kernel\.log\) ---\n/,
     ),
   );
 });
