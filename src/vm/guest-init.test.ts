@@ -45,7 +45,7 @@ test("both init stages are valid shell", () => {
 
 test("a cwd under the host's /tmp is re-exposed over the guest's tmpfs /tmp", async () => {
   const { exposeHostTmp, GUEST_HOST_DIR } = await import("./guest-init.js");
-  assert.deepEqual(exposeHostTmp("/work/main"), []);
+  assert.deepEqual(exposeHostTmp("/srv/checkout"), []);
   const [line] = exposeHostTmp("/tmp/ci/main");
   assert.ok(line?.includes(`mount --bind '${GUEST_HOST_DIR}/tmp/ci' '/tmp/ci'`), line);
   assert.ok(jobScript({ argv: ["true"], cwd: "/tmp/ci/main", env: {} }).startsWith(line ?? "-"));
