@@ -43,6 +43,22 @@ struct pw_event {
 	char comm[PW_COMM_LEN];
 };
 
+#define PW_MAX_CGROUP_DEPTH 8 /* cgroup levels below the root that identify a subject */
+#define PW_MAX_PATH_DEPTH 16  /* directory levels a tree rule can sit above a file */
+
+/* Who is asking, as the kernel sees it at hook time. cgroups[0] is the task's
+ * own cgroup, cgroups[i] its i-th ancestor (the root is not listed). */
+struct pw_subject {
+	__u32 uid;
+	__u32 gid;
+	__u32 loginuid; /* (u32)-1 when never set */
+	__u32 cgroup_count;
+	__u64 exe_ino;
+	__u32 exe_dev;
+	__u32 pad;
+	__u64 cgroups[PW_MAX_CGROUP_DEPTH];
+};
+
 /* Clang emits BTF only for types that some global refers to. Each program
  * that produces these records invokes PW_ABI_EXPORT() once, so user space can
  * read their layout from the object's BTF (src/abi/abi.test.ts). The pointers
@@ -51,6 +67,7 @@ struct pw_event {
 	const struct pw_event *pw_abi_event __attribute__((unused));             \
 	const struct pw_file_key *pw_abi_file_key __attribute__((unused));       \
 	const enum pw_hook *pw_abi_hook __attribute__((unused));                 \
-	const enum pw_verdict *pw_abi_verdict __attribute__((unused))
+	const enum pw_verdict *pw_abi_verdict __attribute__((unused));         \
+	const struct pw_subject *pw_abi_subject __attribute__((unused))
 
 #endif

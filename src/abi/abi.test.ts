@@ -9,6 +9,7 @@ import { findType, readBtf, type Btf } from "../verifier/btf/index.js";
 import { bpfObjectPath } from "../paths.js";
 import { EVENT_LAYOUT, EVENT_SIZE, Hook, Verdict } from "./event.js";
 import { FILE_KEY_LAYOUT, FILE_KEY_SIZE } from "./file-key.js";
+import { SUBJECT_LAYOUT, SUBJECT_SIZE } from "./subject.js";
 
 function objectBtf(name: string): Btf {
   const elf = readElf(readFileSync(bpfObjectPath(name)));
@@ -49,5 +50,7 @@ function assertEnum(name: string, values: Record<string, number>, prefix: string
 test("struct pw_event matches its codec", () => assertStruct("pw_event", EVENT_LAYOUT, EVENT_SIZE));
 test("struct pw_file_key matches its codec", () =>
   assertStruct("pw_file_key", FILE_KEY_LAYOUT, FILE_KEY_SIZE));
+test("struct pw_subject matches its codec", () =>
+  assertStruct("pw_subject", SUBJECT_LAYOUT, SUBJECT_SIZE));
 test("enum pw_hook matches", () => assertEnum("pw_hook", Hook, "PW_HOOK_"));
 test("enum pw_verdict matches", () => assertEnum("pw_verdict", Verdict, "PW_VERDICT_"));

@@ -15,7 +15,9 @@ test("kernel dev_t packs major above 20 bits of minor", () => {
   assert.equal(kernelDev(0n), 0);
 });
 
-test("a file key is the path's inode and converted device", () => {
+test("a file key is the path's inode and its mount's device", () => {
   const st = statSync("/etc/hostname", { bigint: true });
-  assert.deepEqual(fileKeyOf("/etc/hostname"), { dev: kernelDev(st.dev), ino: st.ino });
+  const mounts = [{ mountPoint: "/", major: 0, minor: 42, fsType: "overlay" }];
+  assert.deepEqual(fileKeyOf("/etc/hostname", mounts), { dev: 42, ino: st.ino });
+  assert.deepEqual(fileKeyOf("/etc/hostname", []), { dev: kernelDev(st.dev), ino: st.ino });
 });
