@@ -3,6 +3,7 @@
 // how enforcement survives the agent).
 import { callInt, callPtr } from "./call.js";
 import { native, type Ptr } from "./ffi/libbpf.js";
+import { objectIdOfFd } from "./object-id.js";
 
 export class BpfLink implements Disposable {
   private handle: Ptr;
@@ -25,6 +26,11 @@ export class BpfLink implements Disposable {
 
   get fd(): number {
     return callInt(`fd of link ${this.description}`, () => native.bpf_link__fd(this.live()));
+  }
+
+  /** The link's kernel id (link->id), as `bpftool link show` prints it. */
+  get id(): number {
+    return objectIdOfFd(this.fd, `link ${this.description}`);
   }
 
   pin(path: string): void {

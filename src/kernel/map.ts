@@ -5,6 +5,7 @@ import { callInt } from "./call.js";
 import { KernelError } from "./errors.js";
 import { native } from "./ffi/libbpf.js";
 import { mapTypeName, isPerCpuMapType } from "./map-types.js";
+import { objectIdOfFd } from "./object-id.js";
 
 const ENOENT = 2;
 
@@ -50,6 +51,11 @@ export class BpfMap implements Disposable, MapSpec {
   }
   get maxEntries(): number {
     return this.spec.maxEntries;
+  }
+
+  /** The map's kernel id (map->id), as bpftool shows it. */
+  get id(): number {
+    return objectIdOfFd(this.fd, `map ${this.name}`);
   }
 
   /** Creates a new map owned by the returned handle. */

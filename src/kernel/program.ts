@@ -3,6 +3,7 @@ import { openSync, closeSync, constants } from "node:fs";
 import { callInt, callPtr } from "./call.js";
 import { native, type Ptr } from "./ffi/libbpf.js";
 import { BpfLink } from "./link.js";
+import { objectIdOfFd } from "./object-id.js";
 
 export class BpfProgram {
   readonly name: string;
@@ -15,6 +16,11 @@ export class BpfProgram {
 
   get fd(): number {
     return callInt(`fd of program ${this.name}`, () => native.bpf_program__fd(this.handle));
+  }
+
+  /** The program's kernel id (prog->aux->id); valid once the object is loaded. */
+  get id(): number {
+    return objectIdOfFd(this.fd, `program ${this.name}`);
   }
 
   /** Attaches a BPF LSM program (SEC("lsm/<hook>")) to its hook. */
