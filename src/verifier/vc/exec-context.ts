@@ -1,0 +1,55 @@
+// What the symbolic executor needs to know about the program beyond its
+// code: its type (for the context and the return rule), how lddw
+// relocations resolve, and the exploration limits. `Exec` is the per-run
+// environment threaded through the step functions.
+import { ObligationSet, type ObligationKind } from "./obligation.js";
+import type { MapInfo, PathState } from "./sym-state.js";
+import { bvVar, variable } from "./term-store.js";
+import { BOOL, type Term } from "./term.js";
+
+export type LddwBinding =
+  | { readonly kind: "map"; readonly map: MapInfo }
+  | {
+      readonly kind: "global";
+      readonly section: string;
+      readonly size: number;
+      readonly writable: boolean;
+      readonly offset: number;
+    };
+
+export interface ProgramContext {
+  /** lsm: r0 at exit must be 0 or -errno; ctx slots hold kernel pointers */
+  readonly kind: "lsm" | "generic";
+  /** bytes readable through r1 at entry */
+  readonly ctxSize: number;
+  readonly lddw: (pc: number) => LddwBinding | undefined;
+  /** how many times one path may enter a loop head */
+  readonly unroll: number;
+  readonly maxPaths: number;
+}
+
+export const defaultContext = (over: Partial<ProgramContext> = {}): ProgramContext => ({
+  kind: "generic",
+  ctxSize: 0,
+  lddw: () => undefined,
+  unroll: 8,
+  maxPaths: 4096,
+  ...over,
+});
+
+export class Exec {
+  readonly obligations = new ObligationSet();
+  private counter = 0;
+  constructor(readonly program: ProgramContext) {}
+
+  /** A fresh input variable; its name records what it stands for and where. */
+  fresh(what: string, pc: number, width: number): Term {
+    return bvVar(`${what}@${pc}#${this.counter++}`, width);
+  }
+  freshBool(what: string, pc: number): Term {
+    return variable(`${what}@${pc}#${this.counter++}`, BOOL);
+  }
+  check(s: PathState, kind: ObligationKind, pc: number, safe: Term, message: string): void {
+    this.obligations.add(s.path, { kind, pc, safe, message });
+  }
+}

@@ -1,0 +1,206 @@
+// Symbolic execution over the CFG, one path at a time (forward strongest
+// postcondition). A path carries its condition as a list of conjuncts: the
+// assume terms of the edges it took and the contracts of the helpers it
+// called. Every check on the path becomes "path condition => safe" and checks
+// of one kind at one slot are merged (obligation.ts). Conditional jumps fork
+// the path (an edge whose assume folds to false is skipped); bpf-to-bpf calls
+// are inlined with a fresh stack frame; a path entering a loop head more than
+// `unroll` times must be infeasible, which is itself an obligation, so
+// bounded unrolling is sound. Paths are not merged at joins: exponential in
+// the worst case, capped by `maxPaths`.
+import type { Cfg } from "../cfg/index.js";
+import { branchTarget, dominators, findLoops } from "../cfg/index.js";
+import type { PlacedInsn } from "../isa/index.js";
+import { jumpTerm } from "./alu-terms.js";
+import { Exec, type ProgramContext } from "./exec-context.js";
+import { MAX_ERRNO } from "./helper-contracts.js";
+import type { Obligation } from "./obligation.js";
+import { arrayVar } from "./sym-helpers.js";
+import { addRegion, fork, UNINIT, type PathState, type SymValue } from "./sym-state.js";
+import { numeric, stepInsn, use } from "./sym-step.js";
+import { FALSE, and, bv, constArray, extract, not, sle } from "./term-store.js";
+
+export interface Exploration {
+  readonly obligations: readonly Obligation[];
+  readonly paths: number;
+  /** true when maxPaths stopped the exploration: the obligations are then incomplete */
+  readonly truncated: boolean;
+}
+
+interface Job {
+  readonly s: PathState;
+  readonly pc: number;
+}
+
+export function explore(cfg: Cfg, program: ProgramContext): Exploration {
+  const x = new Exec(program);
+  const code = new Map<number, PlacedInsn>(
+    cfg.blocks.flatMap((b) => b.insns.map((p) => [p.pc, p] as const)),
+  );
+  const heads = loopHeads(cfg);
+  const work: Job[] = [{ s: initialState(program), pc: cfg.blocks[0]?.start ?? 0 }];
+  let paths = 0;
+  let truncated = false;
+  for (let job = work.pop(); job !== undefined; job = work.pop()) {
+    if (paths >= program.maxPaths) {
+      truncated = true;
+      break;
+    }
+    paths += runPath(x, cfg, code, heads, job, work) ? 1 : 0;
+  }
+  return { obligations: x.obligations.list(), paths, truncated };
+}
+
+function loopHeads(cfg: Cfg): Set<number> {
+  const heads = new Set<number>();
+  for (const fn of cfg.functions)
+    for (const b of findLoops(cfg, fn, dominators(cfg, fn)).heads)
+      heads.add(cfg.blocks[b]?.start ?? -1);
+  return heads;
+}
+
+function initialState(program: ProgramContext): PathState {
+  const s: PathState = {
+    regs: new Array<SymValue>(11).fill(UNINIT),
+    regions: [],
+    frames: [],
+    path: [],
+    visits: new Map(),
+    globals: new Map(),
+  };
+  const ctx = addRegion(s, {
+    tag: "ctx",
+    kind: "ctx",
+    name: "context",
+    size: bv(BigInt(program.ctxSize), 64),
+    bytes: arrayVar("ctx"),
+    init: undefined,
+    writable: false,
+  });
+  s.regs[1] = { kind: "ptr", region: ctx.id, off: bv(0n, 64), isNull: undefined };
+  s.regs[10] = newStack(s);
+  return s;
+}
+
+function newStack(s: PathState): SymValue {
+  const depth = s.frames.length;
+  const tag = `stack${depth}@${s.regions.length}`;
+  const stack = addRegion(s, {
+    tag,
+    kind: "stack",
+    name: `stack of frame ${depth}`,
+    size: bv(512n, 64),
+    bytes: arrayVar(`bytes:${tag}`),
+    init: constArray(64, bv(0n, 1)),
+    writable: true,
+  });
+  return { kind: "ptr", region: stack.id, off: bv(512n, 64), isNull: undefined };
+}
+
+/** Runs one path until it ends or forks; returns true when it ended. */
+function runPath(
+  x: Exec,
+  cfg: Cfg,
+  code: ReadonlyMap<number, PlacedInsn>,
+  heads: ReadonlySet<number>,
+  job: Job,
+  work: Job[],
+): boolean {
+  const s = job.s;
+  let pc = job.pc;
+  for (;;) {
+    const p = code.get(pc);
+    if (p === undefined) {
+      x.check(s, "unsupported", pc, FALSE, `no instruction at slot ${pc}`);
+      return true;
+    }
+    if (heads.has(pc) && !enterLoop(x, s, pc)) return true;
+    const insn = p.insn;
+    switch (insn.kind) {
+      case "jump":
+        forkJump(x, cfg, s, p, work);
+        return false;
+      case "goto":
+        pc = branchTarget(p) ?? -1;
+        continue;
+      case "exit": {
+        const ret = exit(x, s, pc);
+        if (ret === undefined) return true;
+        pc = ret;
+        continue;
+      }
+      case "call":
+        if (insn.target.kind === "local") {
+          pc = callLocal(x, s, p);
+          continue;
+        }
+        break;
+      default:
+        break;
+    }
+    stepInsn(x, s, pc, insn as Exclude<typeof insn, { kind: "jump" | "goto" | "exit" }>);
+    pc += insn.kind === "lddw" ? 2 : 1;
+  }
+}
+
+function enterLoop(x: Exec, s: PathState, pc: number): boolean {
+  const n = (s.visits.get(pc) ?? 0) + 1;
+  s.visits.set(pc, n);
+  if (n <= x.program.unroll + 1) return true;
+  x.check(s, "loop-bound", pc, FALSE, `loop may run more than ${x.program.unroll} iterations`);
+  return false;
+}
+
+function forkJump(x: Exec, cfg: Cfg, s: PathState, p: PlacedInsn, work: Job[]): void {
+  const block = cfg.blocks.find((b) => b.end === p.pc);
+  for (const edge of [...(block ? (cfg.out[block.id] ?? []) : [])].reverse()) {
+    const a = edge.assume;
+    if (a === undefined) continue;
+    const dst = numeric(x, s, p.pc, use(x, s, p.pc, a.dst));
+    const src =
+      a.src.kind === "reg"
+        ? numeric(x, s, p.pc, use(x, s, p.pc, a.src.reg))
+        : bv(BigInt.asUintN(64, BigInt(a.src.value)), 64);
+    const cond = jumpTerm(a.cond, a.width, dst, src);
+    const taken = a.taken ? cond : not(cond);
+    if (taken === FALSE) continue;
+    const next = fork(s);
+    next.path.push(taken);
+    work.push({ s: next, pc: cfg.blocks[edge.to]?.start ?? -1 });
+  }
+}
+
+const CALLEE_SAVED = [6, 7, 8, 9, 10];
+
+function callLocal(x: Exec, s: PathState, p: PlacedInsn): number {
+  if (s.frames.length + 1 >= 8)
+    x.check(s, "unsupported", p.pc, FALSE, "call depth exceeds 8 frames");
+  s.frames.push({ returnPc: p.pc + 1, saved: CALLEE_SAVED.map((r) => s.regs[r] ?? UNINIT) });
+  s.regs[10] = newStack(s);
+  for (let r = 6; r <= 9; r++) s.regs[r] = UNINIT;
+  return branchTarget(p) ?? -1;
+}
+
+/** Returns to the caller (its pc) or ends the program (undefined) after the exit checks. */
+function exit(x: Exec, s: PathState, pc: number): number | undefined {
+  const r0 = use(x, s, pc, 0);
+  const frame = s.frames.pop();
+  if (frame) {
+    CALLEE_SAVED.forEach((r, i) => (s.regs[r] = frame.saved[i] ?? UNINIT));
+    for (let r = 1; r <= 5; r++) s.regs[r] = UNINIT;
+    return frame.returnPc;
+  }
+  if (x.program.kind === "lsm") {
+    const ok = r0.kind === "scalar" || r0.kind === "uninit";
+    const int = extract(31, 0, numeric(x, s, pc, r0));
+    const inRange = and(sle(bv(BigInt(-MAX_ERRNO), 32), int), sle(int, bv(0n, 32)));
+    x.check(
+      s,
+      "return-range",
+      pc,
+      ok ? inRange : FALSE,
+      "an LSM program must return 0 or -errno in [-4095, -1]",
+    );
+  }
+  return undefined;
+}

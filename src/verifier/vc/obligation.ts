@@ -1,0 +1,61 @@
+// Safety obligations: what must hold at an instruction for every execution
+// reaching it. The executor records one check per path (path condition =>
+// safe); checks of the same kind at the same slot are merged by conjunction
+// into one Obligation, so each becomes one solver query.
+import { and, implies } from "./term-store.js";
+import type { Term } from "./term.js";
+
+export type ObligationKind =
+  | "uninit-reg"
+  | "stack-bounds"
+  | "stack-init"
+  | "ctx-bounds"
+  | "ctx-write"
+  | "mem-bounds"
+  | "null-check"
+  | "bad-pointer"
+  | "helper-arg"
+  | "return-range"
+  | "loop-bound"
+  | "unsupported"
+  | "div-by-zero";
+
+/** Lints are reported but do not make a program unsafe (RFC 9669 defines x/0). */
+export const LINT_KINDS: ReadonlySet<ObligationKind> = new Set(["div-by-zero"]);
+
+export interface Obligation {
+  readonly id: string;
+  readonly kind: ObligationKind;
+  readonly pc: number;
+  /** closed formula over the program's inputs; valid iff the check always passes */
+  readonly condition: Term;
+  readonly message: string;
+}
+
+export interface Check {
+  readonly kind: ObligationKind;
+  readonly pc: number;
+  readonly safe: Term;
+  readonly message: string;
+}
+
+export class ObligationSet {
+  private readonly byId = new Map<string, { check: Check; parts: Term[] }>();
+
+  add(path: readonly Term[], check: Check): void {
+    const id = `${check.kind}@${check.pc}`;
+    const entry = this.byId.get(id) ?? { check, parts: [] };
+    entry.parts.push(implies(and(...path), check.safe));
+    this.byId.set(id, entry);
+  }
+
+  list(): Obligation[] {
+    return [...this.byId].map(([id, { check, parts }]) => ({
+      id,
+      kind: check.kind,
+      pc: check.pc,
+      condition: and(...parts),
+      message: `verify insn ${check.pc}: ${check.message}`,
+    }));
+  }
+}

@@ -1,0 +1,190 @@
+// Applies a helper contract to a path: emits an obligation per argument,
+// performs the helper's memory effects (output buffers become initialized
+// with fresh bytes, a ring buffer reservation creates a region) and sets r0.
+// r1-r5 are unreadable afterwards, as in the kernel.
+import { assertNever } from "../isa/index.js";
+import type { Exec } from "./exec-context.js";
+import { HELPERS, MAX_ERRNO, type ArgKind, type HelperContract } from "./helper-contracts.js";
+import { checkAccess, clobber } from "./sym-memory.js";
+import {
+  addRegion,
+  scalar,
+  UNINIT,
+  type MapInfo,
+  type PathState,
+  type SymValue,
+} from "./sym-state.js";
+import {
+  FALSE,
+  TRUE,
+  add,
+  and,
+  bv,
+  eq,
+  extract,
+  not,
+  select,
+  sext,
+  sle,
+  variable,
+} from "./term-store.js";
+import { arraySort, type Term } from "./term.js";
+
+export function callHelper(x: Exec, s: PathState, pc: number, id: number): void {
+  const contract = HELPERS.get(id);
+  if (contract === undefined) {
+    x.check(s, "unsupported", pc, FALSE, `helper ${id} has no contract`);
+    s.regs[0] = scalar(x.fresh(`h${id}`, pc, 64));
+  } else {
+    const map = contract.args
+      .map((kind, i) => checkArg(x, s, pc, contract, kind, i + 1))
+      .find((m) => m);
+    s.regs[0] = result(x, s, pc, contract, map);
+  }
+  for (let r = 1; r <= 5; r++) s.regs[r] = UNINIT;
+}
+
+const argReg = (s: PathState, r: number): SymValue => s.regs[r] ?? UNINIT;
+const constOf = (v: SymValue): number | undefined =>
+  v.kind === "scalar" && v.v.kind === "bv-const" ? Number(v.v.value) : undefined;
+
+function checkArg(
+  x: Exec,
+  s: PathState,
+  pc: number,
+  c: HelperContract,
+  kind: ArgKind,
+  r: number,
+): MapInfo | undefined {
+  const v = argReg(s, r);
+  const fail = (why: string) => x.check(s, "helper-arg", pc, FALSE, `${c.name} r${r}: ${why}`);
+  if (v.kind === "uninit") {
+    x.check(s, "uninit-reg", pc, FALSE, `${c.name} reads r${r} before it is written`);
+    return undefined;
+  }
+  const map = argReg(s, 1).kind === "map" ? (argReg(s, 1) as { map: MapInfo }).map : undefined;
+  switch (kind) {
+    case "scalar":
+      return undefined;
+    case "map":
+    case "ringbuf-map":
+      if (v.kind !== "map") fail("expected a map");
+      else if (kind === "ringbuf-map" && v.map.kind !== "ringbuf")
+        fail(`${v.map.name} is not a ring buffer`);
+      return v.kind === "map" ? v.map : undefined;
+    case "map-key":
+    case "map-value":
+      if (map) readable(x, s, pc, v, kind === "map-key" ? map.keySize : map.valueSize);
+      return undefined;
+    case "out-buffer":
+      writeOut(x, s, pc, v, constOf(argReg(s, r + 1)), fail);
+      return undefined;
+    case "buffer-size":
+    case "alloc-size":
+      if (constOf(v) === undefined) fail("expected a constant size");
+      return undefined;
+    case "ringbuf-record": {
+      const ok = v.kind === "ptr" && s.regions[v.region]?.kind === "ringbuf";
+      if (!ok) fail("expected a ring buffer record");
+      else
+        x.check(
+          s,
+          "helper-arg",
+          pc,
+          and(v.isNull ? not(v.isNull) : TRUE, eq(v.off, bv(0n, 64))),
+          `${c.name}: record may be NULL or offset`,
+        );
+      return undefined;
+    }
+    default:
+      return assertNever(kind);
+  }
+}
+
+function readable(x: Exec, s: PathState, pc: number, v: SymValue, size: number): void {
+  const at = checkAccess(x, s, pc, v, 0, bv(BigInt(size), 64), false);
+  if (at?.region.init) {
+    const init = at.region.init;
+    const bytes = Array.from({ length: size }, (_, i) =>
+      eq(selectInit(init, at.off, i), bv(1n, 1)),
+    );
+    x.check(s, "stack-init", pc, and(...bytes), `helper reads unwritten stack bytes`);
+  }
+}
+
+const selectInit = (init: Term, off: Term, i: number): Term =>
+  select(init, add(off, bv(BigInt(i), 64)));
+
+function writeOut(
+  x: Exec,
+  s: PathState,
+  pc: number,
+  v: SymValue,
+  size: number | undefined,
+  fail: (w: string) => void,
+): void {
+  if (size === undefined) return fail("buffer size is not a constant");
+  const at = checkAccess(x, s, pc, v, 0, bv(BigInt(size), 64), true);
+  if (at) clobber(x, s, pc, at.region, at.off, size);
+}
+
+function result(
+  x: Exec,
+  s: PathState,
+  pc: number,
+  c: HelperContract,
+  map: MapInfo | undefined,
+): SymValue {
+  switch (c.result) {
+    case "scalar":
+      return scalar(x.fresh(c.name, pc, 64));
+    case "errno": {
+      const v = x.fresh(c.name, pc, 64);
+      const int = extract(31, 0, v);
+      s.path.push(
+        and(eq(v, widenSigned(int)), sle(bv(BigInt(-MAX_ERRNO), 32), int), sle(int, bv(0n, 32))),
+      );
+      return scalar(v);
+    }
+    case "map-value-or-null":
+      return nullable(x, s, pc, map?.name ?? "map", "map-value", map?.valueSize ?? 0, true);
+    case "ringbuf-or-null":
+      return nullable(x, s, pc, "ringbuf record", "ringbuf", constOf(argReg(s, 2)) ?? 0, true);
+    case "void":
+      return UNINIT;
+    default:
+      return assertNever(c.result);
+  }
+}
+
+const widenSigned = (int: Term): Term => sext(32, int);
+
+function nullable(
+  x: Exec,
+  s: PathState,
+  pc: number,
+  name: string,
+  kind: "map-value" | "ringbuf",
+  size: number,
+  writable: boolean,
+): SymValue {
+  const tag = `${kind}@${pc}#${s.regions.length}`;
+  const region = addRegion(s, {
+    tag,
+    kind,
+    name: `${kind} ${name}`,
+    size: bv(BigInt(size), 64),
+    bytes: arrayVar(`bytes:${tag}`),
+    init: undefined,
+    writable,
+  });
+  return {
+    kind: "ptr",
+    region: region.id,
+    off: bv(0n, 64),
+    isNull: x.freshBool(`null:${name}`, pc),
+  };
+}
+
+/** A symbolic byte array (a region's unknown initial contents). */
+export const arrayVar = (name: string): Term => variable(name, arraySort(64, 8));
