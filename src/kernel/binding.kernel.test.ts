@@ -125,7 +125,9 @@ test("pinned maps survive their creator and reopen with their shape", () => {
     ["pw_t_pin", MapType.hash, 8, 2, 3],
   );
   assert.deepEqual([...(again.lookup(u64(5n)) ?? [])], [1, 2]);
-  rmSync(pin);
+  again.unpin(pin);
+  assert.throws(() => BpfMap.openPinned(pin), /ENOENT/);
+  assert.throws(() => again.unpin(pin), /^KernelError: unpin map pw_t_pin at .*: ENOENT/);
 });
 
 test("a rejected program's error carries the kernel verifier log", () => {

@@ -1,6 +1,7 @@
 // A BPF map reached through its file descriptor: lookups, updates, batch
 // updates, iteration, freezing and pinning. Keys and values are raw bytes;
 // typed codecs live with the records they encode (src/kernel/abi).
+import { unlinkSync } from "node:fs";
 import { callInt } from "./call.js";
 import { KernelError } from "./errors.js";
 import { native } from "./ffi/libbpf.js";
@@ -150,6 +151,16 @@ export class BpfMap implements Disposable, MapSpec {
 
   pin(path: string): void {
     callInt(`pin map ${this.name} at ${path}`, () => native.bpf_obj_pin(this.fd, path));
+  }
+
+  /** Removes a pin of this map; the map lives on while other references remain. */
+  unpin(path: string): void {
+    try {
+      unlinkSync(path);
+    } catch (err) {
+      const errno = -((err as NodeJS.ErrnoException).errno ?? -5);
+      throw new KernelError({ op: `unpin map ${this.name} at ${path}`, errno });
+    }
   }
 
   [Symbol.dispose](): void {
