@@ -23,9 +23,12 @@ export type StraightInsn = Exclude<Insn, { kind: "jump" | "goto" | "exit" }>;
 
 export function use(x: Exec, s: PathState, pc: number, r: Reg): SymValue {
   const v = s.regs[r] ?? UNINIT;
-  if (v.kind === "uninit")
-    x.check(s, "uninit-reg", pc, FALSE, `r${r} is read before it is written`);
-  return v;
+  if (v.kind !== "uninit") return v;
+  // Reported once; the path goes on with an unknown value so later checks still run.
+  x.check(s, "uninit-reg", pc, FALSE, `r${r} is read before it is written`);
+  const unknown = scalar(x.fresh(`uninit-r${r}`, pc, 64));
+  s.regs[r] = unknown;
+  return unknown;
 }
 
 export const numeric = (x: Exec, s: PathState, pc: number, v: SymValue): Term =>

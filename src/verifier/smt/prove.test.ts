@@ -1,0 +1,141 @@
+// Known-unsafe programs are refuted, and the counterexample, replayed in the
+// concrete interpreter, shows the failure happening; their fixed versions are
+// proved by both z3 and cvc5.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { addRegion } from "../semantics/memory.js";
+import { createMachine, run } from "../semantics/run.js";
+import { step } from "../semantics/step.js";
+import { signed } from "../semantics/alu.js";
+import { ctxBytes, modelValue, program, proveAll, slots, type Result } from "./test-programs.js";
+import type { Assignment } from "../vc/index.js";
+
+const failing = (results: readonly Result[]) =>
+  results.filter((r) => r.z3.kind !== "proved").map((r) => r.obligation.id);
+
+async function refutedModel(results: readonly Result[], id: string): Promise<Assignment> {
+  const r = results.find((x) => x.obligation.id === id);
+  assert.ok(r, `no obligation ${id}: ${results.map((x) => x.obligation.id).join()}`);
+  assert.equal(r.cvc5.kind, "refuted", `cvc5 on ${id}`);
+  assert.equal(r.z3.kind, "refuted", `z3 on ${id}`);
+  return r.z3.kind === "refuted" ? r.z3.model : { values: new Map(), arrays: new Map() };
+}
+
+async function assertProved(source: string, over = {}) {
+  const { exploration } = program(source, over);
+  const results = await proveAll(exploration.obligations);
+  assert.ok(results.length > 0, "the program has obligations");
+  for (const r of results) {
+    assert.equal(r.z3.kind, "proved", `z3 ${r.obligation.id}: ${JSON.stringify(r.z3)}`);
+    assert.equal(r.cvc5.kind, "proved", `cvc5 ${r.obligation.id}: ${JSON.stringify(r.cvc5)}`);
+  }
+}
+
+const stackWrite = (mask: string) => `
+  ldxw %r2, [%r1+0]
+  and %r2, ${mask}
+  mov %r3, %r10
+  sub %r3, %r2
+  stb [%r3-1], 7
+  mov %r0, 0
+  exit`;
+
+test("a stack write below r10-512 is refuted; replay faults at that store", async () => {
+  const { exploration } = program(stackWrite("0x3ff"), { ctxSize: 4 });
+  const results = await proveAll(exploration.obligations);
+  assert.deepEqual(failing(results), ["stack-bounds@4"]);
+  const model = await refutedModel(results, "stack-bounds@4");
+  const r = run(program(stackWrite("0x3ff"), { ctxSize: 4 }).insns, { input: ctxBytes(model, 4) });
+  assert.equal(r.kind === "fault" && `${r.code}@${r.pc}`, "memory@4");
+  await assertProved(stackWrite("0x1ff"), { ctxSize: 4 });
+});
+
+const lookup = (checked: boolean) => `
+  stdw [%r10-8], 0
+  lddw %r1, 0
+  mov %r2, %r10
+  add %r2, -8
+  call 1
+  ${checked ? "jeq %r0, 0, out" : ""}
+  ldxw %r3, [%r0+0]
+out:
+  mov %r0, 0
+  exit`;
+
+test("a map value used without a NULL check is refuted; replay dereferences NULL", async () => {
+  const { insns, exploration } = program(lookup(false));
+  const results = await proveAll(exploration.obligations);
+  assert.deepEqual(failing(results), ["null-check@6"]);
+  const model = await refutedModel(results, "null-check@6");
+  const isNull = modelValue(model, "null:counts@5");
+  assert.equal(isNull, true);
+  let value = 0n;
+  const setup = (m: Parameters<typeof addRegion>[0]) => {
+    value = addRegion(m, {
+      name: "counts value",
+      kind: "map-value",
+      bytes: new Uint8Array(4),
+    }).base;
+  };
+  const helpers = new Map([[1, () => ({ kind: "return" as const, value: isNull ? 0n : value })]]);
+  const r = run(insns, { helpers, setup, resolveLddw: () => 0x1000n });
+  assert.equal(r.kind === "fault" && `${r.code}@${r.pc}`, "memory@6");
+  await assertProved(lookup(true));
+});
+
+const lsm = (value: number) => `
+  ldxdw %r2, [%r1+0]
+  mov %r0, 0
+  jgt %r2, 10, +1
+  mov %r0, ${value}
+  exit`;
+
+test("an LSM program that may return 1 is refuted; replay returns 1", async () => {
+  const over = { kind: "lsm" as const, ctxSize: 8 };
+  const { insns, exploration } = program(lsm(1), over);
+  const results = await proveAll(exploration.obligations);
+  assert.deepEqual(failing(results), ["return-range@4"]);
+  const model = await refutedModel(results, "return-range@4");
+  const r = run(insns, { input: ctxBytes(model, 8) });
+  assert.equal(r.kind, "exit");
+  const ret = r.kind === "exit" ? signed(r.r0, 32) : 0n;
+  assert.ok(ret > 0n || ret < -4095n, `replayed return value ${ret} is outside [-4095, 0]`);
+  await assertProved(lsm(-1), over);
+  await assertProved(lsm(-4095), over);
+});
+
+const division = (guarded: boolean) => `
+  ldxw %r2, [%r1+0]
+  mov %r0, 100
+  ${guarded ? "jeq %r2, 0, +1" : ""}
+  div %r0, %r2
+  exit`;
+
+test("division by a possibly-zero register is flagged; replay reaches it with a zero divisor", async () => {
+  const { insns, exploration } = program(division(false), { ctxSize: 4 });
+  const results = await proveAll(exploration.obligations);
+  assert.deepEqual(failing(results), ["div-by-zero@2"]);
+  const model = await refutedModel(results, "div-by-zero@2");
+  const m = createMachine(insns, { input: ctxBytes(model, 4) });
+  while (m.pc !== slots(insns, "alu")[0]) assert.equal(step(m), undefined);
+  assert.equal(m.regs[2], 0n, "the divisor is zero when the division runs");
+  await assertProved(division(true), { ctxSize: 4 });
+});
+
+test("unwritten registers and stack bytes, and unbounded loops, are refuted", async () => {
+  const ids = async (source: string, over = {}) =>
+    failing(await proveAll(program(source, over).exploration.obligations));
+  assert.deepEqual(await ids("mov %r0, %r3\nexit"), ["uninit-reg@0"]);
+  assert.deepEqual(await ids("ldxdw %r0, [%r10-8]\nexit"), ["stack-init@0"]);
+  assert.deepEqual(await ids("stw [%r10-8], 1\nldxdw %r0, [%r10-8]\nexit"), ["stack-init@1"]);
+  assert.deepEqual(await ids("ldxb %r0, [%r1+4]\nexit", { ctxSize: 4 }), ["ctx-bounds@0"]);
+  const loop = "ldxw %r2, [%r1+0]\nmov %r0, 0\nl:\nadd %r0, 1\njlt %r0, %r2, l\nexit";
+  assert.deepEqual(await ids(loop, { ctxSize: 4, unroll: 3 }), ["loop-bound@2"]);
+});
+
+test("a loop with a constant bound is unrolled and proved", async () => {
+  await assertProved(
+    "mov %r0, 0\nmov %r2, 0\nl:\nstb [%r10-1], 1\nadd %r2, 1\njlt %r2, 10, l\nldxb %r0, [%r10-1]\nexit",
+    { unroll: 10 },
+  );
+});
