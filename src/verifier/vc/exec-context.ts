@@ -22,6 +22,11 @@ export interface ProgramContext {
   readonly kind: "lsm" | "generic";
   /** bytes readable through r1 at entry */
   readonly ctxSize: number;
+  /**
+   * LSM: ctx offset of the `ret` argument (the previous hook's verdict), which
+   * the kernel guarantees is 0 or -errno; an assumption, not a check.
+   */
+  readonly priorVerdictAt: number | undefined;
   readonly lddw: (pc: number) => LddwBinding | undefined;
   /** how many times one path may enter a loop head */
   readonly unroll: number;
@@ -31,6 +36,7 @@ export interface ProgramContext {
 export const defaultContext = (over: Partial<ProgramContext> = {}): ProgramContext => ({
   kind: "generic",
   ctxSize: 0,
+  priorVerdictAt: undefined,
   lddw: () => undefined,
   unroll: 8,
   maxPaths: 4096,

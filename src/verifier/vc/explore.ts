@@ -18,6 +18,7 @@ import type { Obligation } from "./obligation.js";
 import { arrayVar } from "./sym-helpers.js";
 import { addRegion, fork, UNINIT, type PathState, type SymValue } from "./sym-state.js";
 import { numeric, stepInsn, use } from "./sym-step.js";
+import { readBytes } from "./sym-memory.js";
 import { FALSE, and, bv, constArray, extract, not, sle } from "./term-store.js";
 
 export interface Exploration {
@@ -78,6 +79,10 @@ function initialState(program: ProgramContext): PathState {
     writable: false,
   });
   s.regs[1] = { kind: "ptr", region: ctx.id, off: bv(0n, 64), isNull: undefined };
+  if (program.priorVerdictAt !== undefined) {
+    const ret = readBytes(ctx, bv(BigInt(program.priorVerdictAt), 64), 4);
+    s.path.push(and(sle(bv(BigInt(-MAX_ERRNO), 32), ret), sle(ret, bv(0n, 32))));
+  }
   s.regs[10] = newStack(s);
   return s;
 }

@@ -8,3 +8,4 @@ export * from "./exec-context.js";
 export * from "./helper-contracts.js";
 export * from "./sym-state.js";
 export * from "./explore.js";
+export * from "./object-context.js";
