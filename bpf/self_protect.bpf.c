@@ -312,11 +312,10 @@ int BPF_PROG(pw_inode_rename, struct inode *old_dir, struct dentry *old_dentry,
 	if (ret)
 		return ret;
 	s = sealed();
-	if (!s || is_agent(s))
+	if (!s || !(is_pin_dir(s, old_dir) || is_pin_dir(s, new_dir) ||
+		    is_pin_dir(s, old_dentry->d_inode)) || is_agent(s))
 		return 0;
-	if (is_pin_dir(s, old_dir) || is_pin_dir(s, new_dir) || is_pin_dir(s, old_dentry->d_inode))
-		return deny(PW_PROTECT_INODE_RENAME, 0, old_dentry->d_inode->i_ino);
-	return 0;
+	return deny(PW_PROTECT_INODE_RENAME, 0, old_dentry->d_inode->i_ino);
 }
 
 SEC("lsm/sb_umount")
@@ -362,42 +361,45 @@ int BPF_PROG(pw_ptrace_access_check, struct task_struct *child, unsigned int mod
 	return deny(PW_PROTECT_PTRACE, mode, child->tgid);
 }
 
+/* Which seal switch refuses this kind of kernel code, if any. */
+static __always_inline __u32 code_switch(bool module, bool kexec)
+{
+	return module ? PW_SEAL_DENY_MODULES : kexec ? PW_SEAL_DENY_KEXEC : 0;
+}
+
 SEC("lsm/kernel_read_file")
 int BPF_PROG(pw_kernel_read_file, struct file *file, enum kernel_read_file_id id, bool contents,
 	     int ret)
 {
 	struct pw_seal *s;
-	bool module, kexec;
+	__u32 need;
 
 	if (ret)
 		return ret;
+	need = code_switch(id == bpf_core_enum_value(enum kernel_read_file_id, READING_MODULE),
+			   id == bpf_core_enum_value(enum kernel_read_file_id, READING_KEXEC_IMAGE) ||
+				   id == bpf_core_enum_value(enum kernel_read_file_id,
+							     READING_KEXEC_INITRAMFS));
 	s = sealed();
-	if (!s || is_agent(s))
+	if (!s || !(s->flags & need) || is_agent(s))
 		return 0;
-	module = id == bpf_core_enum_value(enum kernel_read_file_id, READING_MODULE);
-	kexec = id == bpf_core_enum_value(enum kernel_read_file_id, READING_KEXEC_IMAGE) ||
-		id == bpf_core_enum_value(enum kernel_read_file_id, READING_KEXEC_INITRAMFS);
-	if ((module && (s->flags & PW_SEAL_DENY_MODULES)) || (kexec && (s->flags & PW_SEAL_DENY_KEXEC)))
-		return deny(PW_PROTECT_KERNEL_READ_FILE, id, file->f_inode->i_ino);
-	return 0;
+	return deny(PW_PROTECT_KERNEL_READ_FILE, id, file->f_inode->i_ino);
 }
 
 SEC("lsm/kernel_load_data")
 int BPF_PROG(pw_kernel_load_data, enum kernel_load_data_id id, bool contents, int ret)
 {
 	struct pw_seal *s;
-	bool module, kexec;
+	__u32 need;
 
 	if (ret)
 		return ret;
+	need = code_switch(id == bpf_core_enum_value(enum kernel_load_data_id, LOADING_MODULE),
+			   id == bpf_core_enum_value(enum kernel_load_data_id, LOADING_KEXEC_IMAGE));
 	s = sealed();
-	if (!s || is_agent(s))
+	if (!s || !(s->flags & need) || is_agent(s))
 		return 0;
-	module = id == bpf_core_enum_value(enum kernel_load_data_id, LOADING_MODULE);
-	kexec = id == bpf_core_enum_value(enum kernel_load_data_id, LOADING_KEXEC_IMAGE);
-	if ((module && (s->flags & PW_SEAL_DENY_MODULES)) || (kexec && (s->flags & PW_SEAL_DENY_KEXEC)))
-		return deny(PW_PROTECT_KERNEL_LOAD_DATA, id, 0);
-	return 0;
+	return deny(PW_PROTECT_KERNEL_LOAD_DATA, id, 0);
 }
 
 /* The integrity half of lockdown (/dev/mem, ioport, msr, ...), for everyone
