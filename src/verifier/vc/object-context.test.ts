@@ -74,9 +74,8 @@ test("file_guard without the ring buffer NULL check is refuted at the record sto
   const ex = explore(buildCfg(withoutRingbufCheck(linked).insns), context);
   const results = await proveAll(ex.obligations);
   const refuted = results.filter((r) => r.z3.kind === "refuted").map((r) => r.obligation.id);
-  assert.ok(refuted.length > 0);
-  assert.ok(
-    refuted.every((id) => id.startsWith("null-check@")),
-    refuted.join(),
-  );
+  const kinds = new Set(refuted.map((id) => id.split("@")[0]));
+  // The stores into the record, and ringbuf_submit of a possibly-NULL record.
+  assert.deepEqual([...kinds].sort(), ["helper-arg", "null-check"], refuted.join());
+  assert.ok(refuted.filter((id) => id.startsWith("null-check@")).length >= 10);
 });
