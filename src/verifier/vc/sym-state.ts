@@ -3,8 +3,9 @@
 // obligations are linear in the offset. Each region has a symbolic base
 // address (used only when a pointer is compared or stored as a number), its
 // bytes as an array bv64 -> bv8 and, for stacks, an init array bv64 -> bv1.
-import { FALSE, add, and, bv, bvVar, ite, ule } from "./term-store.js";
+import { add, and, bv, bvVar, ite, ule } from "./term-store.js";
 import type { Term } from "./term.js";
+import { assertNever } from "../isa/index.js";
 
 export type RegionKind = "stack" | "ctx" | "map-value" | "ringbuf" | "global";
 
@@ -105,7 +106,7 @@ export function valueTerm(s: PathState, v: SymValue, fresh: () => Term): Term {
       return bvVar(`map:${v.map.name}`, 64);
     case "uninit":
       return fresh();
+    default:
+      return assertNever(v);
   }
 }
-
-export const NEVER = FALSE;
