@@ -6,7 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(
-  clang-19 llvm-19 libbpf-dev libbpf1 bpftool libelf-dev make  # kernel programs
+  clang-19 llvm-19 libbpf-dev libbpf1 bpftool libelf-dev make gcc libc6-dev  # kernel programs, benchmark loops
   qemu-system-x86 busybox-static cpio kmod                     # the test VM
   z3 cvc5 cvc4 why3                                            # solvers for the verifier
 )

@@ -8,3 +8,5 @@ export { RingBufferReader, type RecordHandler } from "./ringbuf.js";
 export { KernelError, NotSupportedError, errnoName } from "./errors.js";
 export type { RodataValue } from "./rodata.js";
 export { libbpfVersion } from "./version.js";
+export { programInfo, type ProgramInfo } from "./prog-info.js";
+export { enableRunTimeStats } from "./stats.js";

@@ -42,6 +42,16 @@ export class BpfObject implements Disposable {
     return this;
   }
 
+  /** Sets a map's capacity before load (policies size their maps to fit). */
+  resizeMap(name: string, maxEntries: number): this {
+    if (this.loaded) throw new Error(`resize map ${name} of ${this.file}: object already loaded`);
+    const raw = this.rawMap(name);
+    callInt(`resize map ${name} of ${this.file} to ${maxEntries}`, () =>
+      native.bpf_map__set_max_entries(raw, maxEntries),
+    );
+    return this;
+  }
+
   /** Reuses existing maps (e.g. pinned by an earlier agent) instead of creating new ones. */
   reuseMap(name: string, map: BpfMap): this {
     const raw = this.rawMap(name);

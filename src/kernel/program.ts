@@ -3,6 +3,7 @@ import { openSync, closeSync, constants } from "node:fs";
 import { callInt, callPtr } from "./call.js";
 import { native, type Ptr } from "./ffi/libbpf.js";
 import { BpfLink } from "./link.js";
+import { programInfo, type ProgramInfo } from "./prog-info.js";
 import { objectIdOfFd } from "./object-id.js";
 
 export class BpfProgram {
@@ -21,6 +22,11 @@ export class BpfProgram {
   /** The program's kernel id (prog->aux->id); valid once the object is loaded. */
   get id(): number {
     return objectIdOfFd(this.fd, `program ${this.name}`);
+  }
+
+  /** The kernel's view of the loaded program: id, tag, run-time statistics. */
+  info(): ProgramInfo {
+    return programInfo(this.fd, `program ${this.name}`);
   }
 
   /** Attaches a BPF LSM program (SEC("lsm/<hook>")) to its hook. */

@@ -65,6 +65,7 @@ export const native = {
   bpf_map__max_entries: fn(libbpf, "uint32_t bpf_map__max_entries(void *map)"),
   bpf_map__is_internal: fn(libbpf, "bool bpf_map__is_internal(void *map)"),
   bpf_map__initial_value: fn(libbpf, "void *bpf_map__initial_value(void *map, _Out_ size_t *size)"),
+  bpf_map__set_max_entries: fn(libbpf, "int bpf_map__set_max_entries(void *map, uint32_t n)"),
   bpf_map__reuse_fd: fn(libbpf, "int bpf_map__reuse_fd(void *map, int fd)"),
 
   // BTF of an object (to find .rodata variables)
@@ -100,6 +101,7 @@ export const native = {
   bpf_map_freeze: fn(libbpf, "int bpf_map_freeze(int fd)"),
   bpf_obj_pin: fn(libbpf, "int bpf_obj_pin(int fd, const char *path)"),
   bpf_obj_get: fn(libbpf, "int bpf_obj_get(const char *path)"),
+  bpf_enable_stats: fn(libbpf, "int bpf_enable_stats(int type)"),
   bpf_obj_get_info_by_fd: fn(
     libbpf,
     "int bpf_obj_get_info_by_fd(int fd, _Inout_ uint8_t *info, _Inout_ uint32_t *len)",
