@@ -2,10 +2,12 @@
 import type { Command } from "commander";
 import { register as registerDemo } from "./demo.js";
 import { register as registerDoctor } from "./doctor.js";
+import { register as registerValidate } from "./validate.js";
 import { register as registerVm } from "./vm.js";
 
 export function registerCommands(program: Command): void {
   registerDemo(program);
   registerDoctor(program);
+  registerValidate(program);
   registerVm(program);
 }
