@@ -1,0 +1,168 @@
+// The agent's core, free of sockets and signals so it can be tested in
+// process: it reads and checks policy text, hands the result to the Enforcer
+// one apply at a time, keeps the last outcome and a window of recent events.
+// A failed apply at any stage leaves the previous policy in force.
+import type { Logger } from "pino";
+import type { Policy, Resolver } from "../policy/index.js";
+import type { ApplyOutcome, ApplyTrigger, RejectStage } from "./apply-outcome.js";
+import { readGeneration, writeGeneration } from "./agent-state.js";
+import type {
+  DecisionEvent,
+  Enforcer,
+  EnforcerStatus,
+  EventListener,
+  PolicyMeta,
+} from "./enforcer.js";
+import { readPolicyPath, type PolicyText } from "./policy-files.js";
+import { loadPolicy } from "./policy-load.js";
+
+const RECENT_EVENTS = 1000;
+
+export interface DaemonOptions {
+  readonly enforcer: Enforcer;
+  /** A fresh resolver per apply: users, services and files change between applies. */
+  readonly resolver: () => Resolver;
+  readonly log: Logger;
+  readonly stateDir: string;
+  /** The --policy file or directory; null when policy only arrives over the control API. */
+  readonly policyPath: string | null;
+  readonly onApply?: (outcome: ApplyOutcome) => void;
+}
+
+export interface DaemonStatus {
+  readonly pid: number;
+  readonly startedAt: string;
+  readonly policyPath: string | null;
+  readonly enforcer: EnforcerStatus;
+  readonly lastApply: ApplyOutcome | null;
+}
+
+export class Daemon {
+  readonly #o: DaemonOptions;
+  readonly #startedAt = new Date().toISOString();
+  #generation = 0;
+  #current: { policy: Policy; meta: PolicyMeta } | null = null;
+  #last: ApplyOutcome | null = null;
+  #queue: Promise<unknown> = Promise.resolve();
+  readonly #recent: DecisionEvent[] = [];
+  readonly #listeners = new Set<EventListener>();
+
+  constructor(options: DaemonOptions) {
+    this.#o = options;
+  }
+
+  async start(): Promise<void> {
+    const started = await this.#o.enforcer.start();
+    this.#generation = readGeneration(this.#o.stateDir);
+    if (started.kind === "adopted") {
+      this.#generation = Math.max(this.#generation, started.policy.generation);
+      this.#o.log.info({ policy: started.policy }, "adopted pinned enforcement");
+    }
+    this.#o.enforcer.subscribe((e) => this.#onEvent(e));
+    if (this.#o.policyPath !== null) await this.reload("startup");
+  }
+
+  /** Re-reads --policy; a no-op without one. */
+  reload(trigger: ApplyTrigger): Promise<ApplyOutcome | null> {
+    const path = this.#o.policyPath;
+    if (path === null) return Promise.resolve(null);
+    return this.#serial(async () => {
+      const read = readPolicyPath(path);
+      if (read.kind === "error") return this.#reject(trigger, "read", [read.reason]);
+      return this.#apply(read.texts, trigger);
+    });
+  }
+
+  /** Applies policy text sent over the control API. */
+  applyText(texts: readonly PolicyText[]): Promise<ApplyOutcome> {
+    return this.#serial(() => this.#apply(texts, "control"));
+  }
+
+  policy(): { policy: Policy; meta: PolicyMeta } | null {
+    return this.#current;
+  }
+
+  status(): DaemonStatus {
+    return {
+      pid: process.pid,
+      startedAt: this.#startedAt,
+      policyPath: this.#o.policyPath,
+      enforcer: this.#o.enforcer.status(),
+      lastApply: this.#last,
+    };
+  }
+
+  recentEvents(): readonly DecisionEvent[] {
+    return [...this.#recent];
+  }
+
+  subscribe(listener: EventListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  async uninstall(): Promise<void> {
+    await this.#serial(() => this.#o.enforcer.uninstall());
+    this.#current = null;
+  }
+
+  async stop(): Promise<void> {
+    await this.#queue;
+    await this.#o.enforcer.stop();
+  }
+
+  #serial<T>(job: () => Promise<T>): Promise<T> {
+    const next = this.#queue.then(job, job);
+    this.#queue = next.catch(() => undefined);
+    return next;
+  }
+
+  #onEvent(e: DecisionEvent): void {
+    this.#recent.push(e);
+    if (this.#recent.length > RECENT_EVENTS) this.#recent.shift();
+    for (const f of this.#listeners) f(e);
+  }
+
+  async #apply(texts: readonly PolicyText[], trigger: ApplyTrigger): Promise<ApplyOutcome> {
+    const loaded = loadPolicy(texts, this.#o.resolver());
+    if (loaded.kind === "error") return this.#reject(trigger, "check", loaded.problems);
+    const time = new Date().toISOString();
+    const cur = this.#current;
+    if (cur && cur.meta.hash === loaded.hash && trigger !== "control")
+      return this.#record({ kind: "unchanged", policy: cur.meta, trigger, time });
+    const meta = { name: loaded.policy.name, hash: loaded.hash, generation: this.#generation + 1 };
+    const r = await this.#o.enforcer.apply(loaded.policy, meta);
+    if (r.kind === "rejected") return this.#reject(trigger, r.stage, [r.reason]);
+    this.#generation = r.policy.generation;
+    writeGeneration(this.#o.stateDir, this.#generation);
+    this.#current = { policy: loaded.policy, meta: r.policy };
+    const warnings = loaded.warnings;
+    return this.#record({
+      kind: "applied",
+      policy: r.policy,
+      trigger,
+      time,
+      durationMs: r.durationMs,
+      warnings,
+    });
+  }
+
+  #reject(trigger: ApplyTrigger, stage: RejectStage, problems: readonly string[]): ApplyOutcome {
+    const current = this.#current?.meta ?? null;
+    const time = new Date().toISOString();
+    return this.#record({ kind: "rejected", stage, problems, trigger, time, current });
+  }
+
+  #record(outcome: ApplyOutcome): ApplyOutcome {
+    this.#last = outcome;
+    const log = this.#o.log;
+    if (outcome.kind === "rejected")
+      log.error(
+        { apply: outcome },
+        `apply rejected at ${outcome.stage}; previous policy stays in force`,
+      );
+    else log.info({ apply: outcome }, `apply ${outcome.kind}`);
+    this.#o.onApply?.(outcome);
+    return outcome;
+  }
+}
