@@ -1,0 +1,67 @@
+// The obligations of every program of a compiled object, as both proof routes
+// (direct SMT and Why3) consume them. The context size is the one input the
+// object does not carry: an LSM program receives the hook's arguments plus
+// the prior verdict, one 8-byte slot each, taken from the kernel's BTF
+// prototype of bpf_lsm_<hook>; other program types receive a kernel struct
+// whose size is read from the same BTF.
+import { readFileSync } from "node:fs";
+import { basename } from "node:path";
+import { lsmHook, readBtf, sizeOf, findType, type Btf } from "../btf/index.js";
+import { buildCfg, linkProgram } from "../cfg/index.js";
+import { readObject, type ProgramSpec } from "../object/index.js";
+import { explore, objectContext, type Obligation } from "../vc/index.js";
+
+export const KERNEL_BTF = "/sys/kernel/btf/vmlinux";
+
+export interface ProgramObligations {
+  /** object file name without `.bpf.o`, e.g. "file_guard" */
+  readonly object: string;
+  readonly program: string;
+  readonly obligations: readonly Obligation[];
+  readonly paths: number;
+  readonly truncated: boolean;
+}
+
+/** The kernel struct an r1 context points to, per program type (non-LSM). */
+const CTX_STRUCT: Readonly<Record<string, string>> = {
+  BPF_PROG_TYPE_SOCKET_FILTER: "__sk_buff",
+  BPF_PROG_TYPE_CGROUP_SKB: "__sk_buff",
+  BPF_PROG_TYPE_CGROUP_SOCK: "bpf_sock",
+  BPF_PROG_TYPE_CGROUP_SOCK_ADDR: "bpf_sock_addr",
+};
+
+let kernelBtf: Btf | undefined;
+
+function loadKernelBtf(): Btf {
+  if (kernelBtf) return kernelBtf;
+  const btf = readBtf(readFileSync(KERNEL_BTF));
+  if (btf.kind === "error") throw new Error(`obligations: kernel btf: ${btf.issues[0]?.message}`);
+  kernelBtf = btf.value;
+  return kernelBtf;
+}
+
+export function contextSize(prog: ProgramSpec, btf: Btf = loadKernelBtf()): number {
+  if (prog.progType === "BPF_PROG_TYPE_LSM") {
+    const hook = lsmHook(btf, prog.attachTarget ?? "");
+    if (!hook) throw new Error(`obligations: no kernel hook bpf_lsm_${prog.attachTarget}`);
+    return (hook.params.length + 1) * 8;
+  }
+  const struct = CTX_STRUCT[prog.progType];
+  const type = struct === undefined ? undefined : findType(btf, struct, "struct");
+  const size = type === undefined ? undefined : sizeOf(btf, type.id);
+  if (size === undefined) throw new Error(`obligations: no context size for ${prog.progType}`);
+  return size;
+}
+
+/** Reads an object and explores each of its programs. */
+export function objectObligations(path: string): ProgramObligations[] {
+  const object = basename(path).replace(/\.bpf\.o$|\.o$/, "");
+  const read = readObject(readFileSync(path), basename(path));
+  if (read.kind !== "ok") throw new Error(`obligations: ${path}: ${read.issues[0]?.message}`);
+  return read.value.programs.map((prog) => {
+    const linked = linkProgram(read.value, prog);
+    const context = objectContext(read.value, prog, linked, { ctxSize: contextSize(prog) });
+    const ex = explore(buildCfg(linked.insns), context);
+    return { object, program: prog.name, ...ex };
+  });
+}
