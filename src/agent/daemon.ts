@@ -18,6 +18,10 @@ import { loadPolicy } from "./policy-load.js";
 
 const RECENT_EVENTS = 1000;
 
+function fingerprint(policy: Policy): string {
+  return JSON.stringify(policy, (_k, v: unknown) => (typeof v === "bigint" ? `${v}n` : v));
+}
+
 export interface DaemonOptions {
   readonly enforcer: Enforcer;
   /** A fresh resolver per apply: users, services and files change between applies. */
@@ -41,7 +45,7 @@ export class Daemon {
   readonly #o: DaemonOptions;
   readonly #startedAt = new Date().toISOString();
   #generation = 0;
-  #current: { policy: Policy; meta: PolicyMeta } | null = null;
+  #current: { policy: Policy; meta: PolicyMeta; resolved: string } | null = null;
   #last: ApplyOutcome | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #recent: DecisionEvent[] = [];
@@ -79,7 +83,7 @@ export class Daemon {
   }
 
   policy(): { policy: Policy; meta: PolicyMeta } | null {
-    return this.#current;
+    return this.#current && { policy: this.#current.policy, meta: this.#current.meta };
   }
 
   status(): DaemonStatus {
@@ -128,14 +132,17 @@ export class Daemon {
     if (loaded.kind === "error") return this.#reject(trigger, "check", loaded.problems);
     const time = new Date().toISOString();
     const cur = this.#current;
-    if (cur && cur.meta.hash === loaded.hash && trigger !== "control")
+    // Same text is not enough: a restarted service has a new cgroup id, a
+    // replaced file a new inode, so "unchanged" compares what was resolved.
+    const resolved = fingerprint(loaded.policy);
+    if (cur && cur.meta.hash === loaded.hash && cur.resolved === resolved && trigger !== "control")
       return this.#record({ kind: "unchanged", policy: cur.meta, trigger, time });
     const meta = { name: loaded.policy.name, hash: loaded.hash, generation: this.#generation + 1 };
     const r = await this.#o.enforcer.apply(loaded.policy, meta);
     if (r.kind === "rejected") return this.#reject(trigger, r.stage, [r.reason]);
     this.#generation = r.policy.generation;
     writeGeneration(this.#o.stateDir, this.#generation);
-    this.#current = { policy: loaded.policy, meta: r.policy };
+    this.#current = { policy: loaded.policy, meta: r.policy, resolved };
     const warnings = loaded.warnings;
     return this.#record({
       kind: "applied",

@@ -1,0 +1,101 @@
+// What each control request does. The transport (control-server.ts) has
+// already checked the peer and parsed the line; handlers answer through
+// `send`, once for most requests and once per event for `events`.
+import { decide } from "../policy/index.js";
+import { assertNever } from "../policy/index.js";
+import type { Accounts } from "./accounts.js";
+import type { Daemon } from "./daemon.js";
+import type { Enforcer } from "./enforcer.js";
+import { knownPaths, nameEvent } from "./event-names.js";
+import { resolveQuery, type ExplainDeps } from "./explain-query.js";
+import { NoKernelEnforcer } from "./no-kernel-enforcer.js";
+import type { ControlRequest, ExplainQuery } from "./wire.js";
+
+export interface HandlerContext {
+  readonly daemon: Daemon;
+  readonly enforcer: Enforcer;
+  readonly accounts: () => Accounts;
+  readonly explainDeps: () => ExplainDeps;
+  /** Runs once the uninstall answer is on its way: the agent exits. */
+  readonly afterUninstall?: () => void;
+}
+
+export interface Reply {
+  send(value: unknown): void;
+  /** Called once when the client goes away (streams unsubscribe here). */
+  onClose(f: () => void): void;
+}
+
+async function explain(ctx: HandlerContext, query: ExplainQuery): Promise<unknown> {
+  const current = ctx.daemon.policy();
+  if (current === null) return { ok: false, error: "explain: no policy has been applied" };
+  const resolved = resolveQuery(ctx.explainDeps(), query);
+  if (resolved.kind === "error") return { ok: false, error: resolved.reason };
+  if (ctx.enforcer.explain) {
+    const live = await ctx.enforcer.explain(resolved.request);
+    if (live.kind === "live")
+      return { ok: true, source: "live-maps", policy: live.policy, decision: live.decision };
+  }
+  const decision = decide(current.policy, resolved.request);
+  const rule = current.policy.rules.find((r) => r.id === decision.ruleId) ?? null;
+  return {
+    ok: true,
+    source: "policy",
+    policy: current.meta,
+    decision,
+    ruleAction: rule?.action ?? null,
+  };
+}
+
+function events(ctx: HandlerContext, follow: boolean, reply: Reply): void {
+  const accounts = ctx.accounts();
+  const known = () => knownPaths(ctx.daemon.policy()?.policy ?? null);
+  const paths = known();
+  for (const e of ctx.daemon.recentEvents())
+    reply.send({ ok: true, event: nameEvent(e, accounts, paths) });
+  if (!follow) {
+    reply.send({ ok: true, end: true });
+    return;
+  }
+  const stop = ctx.daemon.subscribe((e) =>
+    reply.send({ ok: true, event: nameEvent(e, accounts, known()) }),
+  );
+  reply.onClose(stop);
+}
+
+function simulate(ctx: HandlerContext, req: Extract<ControlRequest, { op: "simulate" }>): unknown {
+  if (!(ctx.enforcer instanceof NoKernelEnforcer))
+    return {
+      ok: false,
+      error: "simulate: only an agent started with --no-kernel simulates requests",
+    };
+  const resolved = resolveQuery(ctx.explainDeps(), req.query);
+  if (resolved.kind === "error") return { ok: false, error: resolved.reason };
+  ctx.enforcer.simulate(resolved.request, { pid: req.pid, comm: req.comm });
+  return { ok: true };
+}
+
+export async function handle(
+  ctx: HandlerContext,
+  req: ControlRequest,
+  reply: Reply,
+): Promise<void> {
+  switch (req.op) {
+    case "status":
+      return reply.send({ ok: true, status: ctx.daemon.status() });
+    case "apply":
+      return reply.send({ ok: true, outcome: await ctx.daemon.applyText(req.files) });
+    case "explain":
+      return reply.send(await explain(ctx, req.query));
+    case "events":
+      return events(ctx, req.follow, reply);
+    case "uninstall":
+      await ctx.daemon.uninstall();
+      reply.send({ ok: true });
+      return ctx.afterUninstall?.();
+    case "simulate":
+      return reply.send(simulate(ctx, req));
+    default:
+      return assertNever(req);
+  }
+}

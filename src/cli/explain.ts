@@ -1,0 +1,70 @@
+// `proofwall explain`: how would the agent decide this request, and why.
+// The agent resolves the names (users, paths, services) on its machine and
+// decides against its live maps when the engine offers that, else with
+// decide() on the policy in force. Exit 0: answered; 1: the agent could not
+// resolve or has no policy; 2: usage error or no agent.
+import type { Command } from "commander";
+import type { PolicyMeta } from "../agent/enforcer.js";
+import type { ExplainQuery } from "../agent/wire.js";
+import type { Decision } from "../policy/decide.js";
+import { EXIT, err, out, withControl } from "./control-common.js";
+import { queryOf, resourceOptions, type ExplainOpts } from "./explain-options.js";
+
+const IDENTITY = ["everyone", "group", "user", "loginUser"] as const;
+
+/** Reads the rank tuple decide() builds: [...resource, executable, placement, identity, action]. */
+export function why(d: Decision): string {
+  const r = d.reason;
+  const audit = r.auditMode ? "; audit mode reports this deny instead of enforcing it" : "";
+  if (r.kind === "default")
+    return `no ${r.class} rule matches: the ${r.class} default decides${audit}`;
+  const n = r.rank.length;
+  const [exe, placement, identity] = [r.rank[n - 4] ?? 0, r.rank[n - 3] ?? 0, r.rank[n - 2] ?? 0];
+  const subject = [
+    exe > 0 ? "executable" : null,
+    placement > 0 ? `cgroup level ${placement - 1}` : null,
+    IDENTITY[identity] ?? `identity ${identity}`,
+  ].filter((x) => x !== null);
+  return (
+    `rule ${d.ruleId ?? "?"} ranks highest among the matching ${r.class} rules: ` +
+    `resource specificity [${r.rank.slice(0, n - 4).join(", ")}], subject ${subject.join(" + ")}${audit}`
+  );
+}
+
+export function renderExplain(a: {
+  source: string;
+  policy: PolicyMeta;
+  decision: Decision;
+}): string[] {
+  const d = a.decision;
+  return [
+    `${d.action} by ${d.ruleId === null ? "default" : `rule ${d.ruleId}`}`,
+    `why:    ${why(d)}`,
+    `policy: ${a.policy.name} generation ${a.policy.generation} (${a.source})`,
+  ];
+}
+
+export function register(program: Command): void {
+  resourceOptions(withControl(program.command("explain")))
+    .description("show how the agent decides one request and which rule decides it")
+    .option("--json", "print the agent's answer as JSON")
+    .action(async (o: ExplainOpts & { control: string; json?: boolean }) => {
+      const q: ExplainQuery | string = queryOf(o);
+      if (typeof q === "string") {
+        err(`explain: ${q}`);
+        return void (process.exitCode = EXIT.usage);
+      }
+      const { ask } = await import("../agent/control-client.js");
+      const x = await ask(o.control, { op: "explain", query: q });
+      if (x.kind === "unreachable") {
+        err(`explain: ${x.reason}`);
+        return void (process.exitCode = EXIT.usage);
+      }
+      if (!x.answer.ok) {
+        err(x.answer.error);
+        return void (process.exitCode = EXIT.refused);
+      }
+      if (o.json) return out(JSON.stringify(x.answer, null, 2));
+      renderExplain(x.answer as unknown as Parameters<typeof renderExplain>[0]).forEach(out);
+    });
+}
