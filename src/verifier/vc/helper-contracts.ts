@@ -31,6 +31,8 @@ export type ResultKind =
   | "map-value-or-null"
   /** NULL or a pointer to a fresh record of arg 2 bytes */
   | "ringbuf-or-null"
+  /** a trusted, non-NULL kernel (BTF) pointer, e.g. the current task */
+  | "kernel-ptr"
   /** r0 is not readable afterwards */
   | "void";
 
@@ -67,6 +69,7 @@ const CONTRACTS: readonly HelperContract[] = [
     args: ["ringbuf-map", "alloc-size", "scalar"],
     result: "ringbuf-or-null",
   },
+  { id: 158, name: "get_current_task_btf", args: [], result: "kernel-ptr" },
   { id: 132, name: "ringbuf_submit", args: ["ringbuf-record", "scalar"], result: "void" },
   { id: 133, name: "ringbuf_discard", args: ["ringbuf-record", "scalar"], result: "void" },
 ];

@@ -30,6 +30,13 @@ export interface Obligation {
   /** closed formula over the program's inputs; valid iff the check always passes */
   readonly condition: Term;
   readonly message: string;
+  /** the per-path parts of `condition`, so a model can be traced back to the path it breaks */
+  readonly cases: readonly ObligationCase[];
+}
+
+export interface ObligationCase {
+  readonly path: Term;
+  readonly safe: Term;
 }
 
 export interface Check {
@@ -40,22 +47,27 @@ export interface Check {
 }
 
 export class ObligationSet {
-  private readonly byId = new Map<string, { check: Check; parts: Term[] }>();
+  private readonly byId = new Map<
+    string,
+    { check: Check; parts: Term[]; cases: ObligationCase[] }
+  >();
 
   add(path: readonly Term[], check: Check): void {
     const id = `${check.kind}@${check.pc}`;
-    const entry = this.byId.get(id) ?? { check, parts: [] };
+    const entry = this.byId.get(id) ?? { check, parts: [], cases: [] };
     entry.parts.push(implies(and(...path), check.safe));
+    entry.cases.push({ path: and(...path), safe: check.safe });
     this.byId.set(id, entry);
   }
 
   list(): Obligation[] {
-    return [...this.byId].map(([id, { check, parts }]) => ({
+    return [...this.byId].map(([id, { check, parts, cases }]) => ({
       id,
       kind: check.kind,
       pc: check.pc,
       condition: and(...parts),
       message: `verify insn ${check.pc}: ${check.message}`,
+      cases,
     }));
   }
 }

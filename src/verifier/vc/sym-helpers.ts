@@ -150,6 +150,8 @@ function result(
       return nullable(x, s, pc, map?.name ?? "map", "map-value", map?.valueSize ?? 0, true);
     case "ringbuf-or-null":
       return nullable(x, s, pc, "ringbuf record", "ringbuf", constOf(argReg(s, 2)) ?? 0, true);
+    case "kernel-ptr":
+      return scalar(x.fresh(c.name, pc, 64), true);
     case "void":
       return UNINIT;
     default:
