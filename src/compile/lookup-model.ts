@@ -1,0 +1,145 @@
+// The kernel's lookup algorithm in TypeScript, reading nothing but a MapImage's
+// bytes: exactly the lookups bpf/include/pw_policy_decide.h does, in the same
+// order. The differential test runs it against decide() on random policies, so
+// the encoding is proved right before any kernel is involved.
+import type { FileKey } from "../abi/file-key.js";
+import {
+  OP_ANCESTOR,
+  PwClass,
+  PwFileOp,
+  PwIdentKind,
+  PwObjectKind,
+  decodeConfig,
+  encodeObjectKey,
+  encodeRuleKey,
+  shapeBit,
+  type PwConfig,
+} from "../abi/policy-records.js";
+import { scoreAction, scoreRule } from "../abi/score.js";
+import {
+  MAX_CGROUP_LEVEL,
+  MAX_FILE_ANCESTORS,
+  MAX_SUPPLEMENTARY_GROUPS,
+} from "../policy/limits.js";
+import type { Action } from "../policy/model.js";
+import type { FileIdentity, Request, SubjectIdentity } from "../policy/request.js";
+import type { MapImage } from "./image.js";
+
+export interface ModelMaps {
+  readonly config: PwConfig;
+  readonly objects: ReadonlyMap<string, Buffer>;
+  readonly rules: ReadonlyMap<string, Buffer>;
+}
+
+export function modelMaps(image: MapImage): ModelMaps {
+  const table = (es: MapImage["rules"]) => new Map(es.map((e) => [e.key.toString("hex"), e.value]));
+  return {
+    config: decodeConfig(image.config),
+    objects: table(image.objects),
+    rules: table(image.rules),
+  };
+}
+
+function objectId(m: ModelMaps, kind: number, value: bigint, dev: number): number {
+  return m.objects.get(encodeObjectKey({ kind, value, dev }).toString("hex"))?.readUInt32LE(0) ?? 0;
+}
+
+export interface Candidates {
+  readonly exe: number;
+  readonly place: number;
+  readonly idents: readonly { readonly kind: number; readonly value: number }[];
+}
+
+/** What the kernel computes once per request: named exe, deepest named cgroup, identities. */
+export function subjectCandidates(m: ModelMaps, who: SubjectIdentity): Candidates {
+  const exe = objectId(m, PwObjectKind.exe, who.exe.ino, who.exe.dev);
+  let place = 0;
+  for (let level = MAX_CGROUP_LEVEL; level >= 0 && place === 0; level--) {
+    if ((m.config.cgroupLevels & (1 << level)) === 0) continue;
+    // bpf_get_current_ancestor_cgroup_id returns 0 below the task's own level.
+    place = objectId(m, PwObjectKind.cgroup, who.cgroups[level] ?? 0n, 0);
+  }
+  const idents: { kind: number; value: number }[] = [
+    { kind: PwIdentKind.none, value: 0 },
+    { kind: PwIdentKind.user, value: who.uid },
+    { kind: PwIdentKind.login, value: who.loginuid },
+  ];
+  for (const g of [who.gid, ...who.groups.slice(0, MAX_SUPPLEMENTARY_GROUPS)])
+    if (objectId(m, PwObjectKind.gid, BigInt(g), 0) !== 0)
+      idents.push({ kind: PwIdentKind.group, value: g });
+  return { exe, place, idents };
+}
+
+/** The best score among the candidate subject keys for one resource id and op. */
+export function bestScore(
+  m: ModelMaps,
+  c: Candidates,
+  cls: number,
+  res: number,
+  op: number,
+): bigint {
+  let best = 0n;
+  for (const exe of c.exe !== 0 ? [c.exe, 0] : [0])
+    for (const place of c.place !== 0 ? [c.place, 0] : [0])
+      for (const id of c.idents) {
+        if ((m.config.shapes & shapeBit(exe !== 0, place !== 0, id.kind)) === 0) continue;
+        const key = { exe, place, identKind: id.kind, ident: id.value, cls, res, op };
+        const v = m.rules.get(encodeRuleKey(key).toString("hex"))?.readBigUInt64LE(0) ?? 0n;
+        if (v > best) best = v;
+      }
+  return best;
+}
+
+/** Walks the file, then its directories nearest first; the first position with a match decides. */
+export function fileScore(
+  m: ModelMaps,
+  c: Candidates,
+  cls: number,
+  op: number,
+  f: FileIdentity,
+): bigint {
+  const positions: [FileKey, number][] = f.self ? [[f.self, op]] : [];
+  for (const a of f.ancestors.slice(0, MAX_FILE_ANCESTORS)) positions.push([a, op | OP_ANCESTOR]);
+  for (const [key, posOp] of positions) {
+    const res = objectId(m, PwObjectKind.file, key.ino, key.dev);
+    if (res === 0) continue;
+    const s = bestScore(m, c, cls, res, posOp);
+    if (s !== 0n) return s;
+  }
+  return 0n;
+}
+
+export interface ModelDecision {
+  readonly action: Action;
+  /** Rule index, or null for the class default. */
+  readonly rule: number | null;
+}
+
+function requestScore(m: ModelMaps, q: Request): { cls: number; score: bigint } {
+  const c = subjectCandidates(m, q.subject);
+  switch (q.kind) {
+    case "file-open":
+    case "file-op":
+      return {
+        cls: PwClass.files,
+        score: fileScore(m, c, PwClass.files, PwFileOp[q.operation], q.file),
+      };
+    case "exec":
+      if (q.target.kind === "memfd") throw new Error("model: memfd exec is not modelled yet");
+      return { cls: PwClass.exec, score: fileScore(m, c, PwClass.exec, 0, q.target.file) };
+    default:
+      throw new Error(`model: request kind ${q.kind} is not modelled yet`);
+  }
+}
+
+export function modelDecide(m: ModelMaps, q: Request): ModelDecision {
+  const { cls, score } = requestScore(m, q);
+  const chosen: Action =
+    score !== 0n
+      ? scoreAction(score)
+      : (m.config.denyDefaults & (1 << cls)) !== 0
+        ? "deny"
+        : "allow";
+  const action = m.config.auditMode && chosen === "deny" ? "audit" : chosen;
+  return { action, rule: score !== 0n ? scoreRule(score) : null };
+}
