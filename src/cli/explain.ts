@@ -7,10 +7,37 @@ import type { Command } from "commander";
 import type { PolicyMeta } from "../agent/enforcer.js";
 import type { ExplainQuery } from "../agent/wire.js";
 import type { Decision } from "../policy/decide.js";
+import { MAX_FILE_ANCESTORS } from "../policy/limits.js";
+import { assertNever } from "../policy/issue.js";
+import type { ResourceClass } from "../policy/model.js";
 import { EXIT, err, out, withControl } from "./control-common.js";
 import { queryOf, resourceOptions, type ExplainOpts } from "./explain-options.js";
 
 const IDENTITY = ["everyone", "group", "user", "loginUser"] as const;
+const SELF = MAX_FILE_ANCESTORS + 1;
+
+/** The resource part of the rank in words (layouts from src/policy/match.ts). */
+function resourceWords(cls: ResourceClass, res: readonly number[]): string {
+  const [a = 0, b = 0, c = 0] = res;
+  switch (cls) {
+    case "files":
+    case "exec":
+      if (a === SELF) return "the file itself";
+      return SELF - a === 1 ? "a tree on its directory" : `a tree ${SELF - a} directories up`;
+    case "network":
+      return `a /${a} block, ${b ? "ports given" : "any port"}, ${c ? "protocol given" : "any protocol"}`;
+    case "sockets":
+      return a ? "family and type" : "family only";
+    case "unix":
+    case "capabilities":
+    case "ptrace":
+    case "mount":
+    case "moduleLoad":
+      return "an exact match";
+    default:
+      return assertNever(cls);
+  }
+}
 
 /** Reads the rank tuple decide() builds: [...resource, executable, placement, identity, action]. */
 export function why(d: Decision): string {
@@ -27,7 +54,7 @@ export function why(d: Decision): string {
   ].filter((x) => x !== null);
   return (
     `rule ${d.ruleId ?? "?"} ranks highest among the matching ${r.class} rules: ` +
-    `resource specificity [${r.rank.slice(0, n - 4).join(", ")}], subject ${subject.join(" + ")}${audit}`
+    `resource ${resourceWords(r.class, r.rank.slice(0, n - 4))}, subject ${subject.join(" + ")}${audit}`
   );
 }
 
@@ -40,7 +67,7 @@ export function renderExplain(a: {
   return [
     `${d.action} by ${d.ruleId === null ? "default" : `rule ${d.ruleId}`}`,
     `why:    ${why(d)}`,
-    `policy: ${a.policy.name} generation ${a.policy.generation} (${a.source})`,
+    `policy: ${a.policy.name} generation ${a.policy.generation}, decided ${a.source === "live-maps" ? "from the live kernel maps" : "by decide() on the policy in force"}`,
   ];
 }
 

@@ -1,0 +1,109 @@
+// Test support: the real `proofwall agent --no-kernel` as a child process with
+// its own control socket, policy file and state directory under a temp dir,
+// and the real CLI to talk to it.
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
+
+export interface CliRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+export class AgentHarness {
+  readonly dir: string;
+  readonly socket: string;
+  readonly policyFile: string;
+  readonly logs: string[] = [];
+  #child: ChildProcess | null = null;
+  #exit: Promise<number | null> | null = null;
+
+  constructor(policyText: string) {
+    this.dir = mkdtempSync(join(tmpdir(), "pw-agent-"));
+    // Other users must reach the socket for the SO_PEERCRED test.
+    chmodSync(this.dir, 0o755);
+    this.socket = join(this.dir, "control.sock");
+    this.policyFile = join(this.dir, "policy.yaml");
+    writeFileSync(this.policyFile, policyText);
+  }
+
+  /** Starts the agent and resolves once it logs "agent ready". */
+  async start(extra: readonly string[] = []): Promise<void> {
+    const args = [
+      CLI,
+      "agent",
+      "--no-kernel",
+      "--policy",
+      this.policyFile,
+      "--control",
+      this.socket,
+      "--state-dir",
+      join(this.dir, "state"),
+      ...extra,
+    ];
+    const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
+    this.#child = child;
+    this.#exit = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
+    let text = "";
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`agent did not start:\n${text}`)), 15000);
+      child.stderr?.on("data", (c: Buffer) => (text += c.toString()));
+      child.stdout?.on("data", (c: Buffer) => {
+        text += c.toString();
+        for (const line of c.toString().split("\n").filter(Boolean)) this.logs.push(line);
+        if (text.includes('"msg":"agent ready"')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      void this.#exit?.then((code) => reject(new Error(`agent exited ${code}:\n${text}`)));
+    });
+  }
+
+  get pid(): number {
+    return this.#child?.pid ?? -1;
+  }
+
+  signal(sig: NodeJS.Signals): void {
+    this.#child?.kill(sig);
+  }
+
+  exited(): Promise<number | null> {
+    return this.#exit ?? Promise.resolve(null);
+  }
+
+  /** Runs `proofwall <args> --control <socket>` synchronously. */
+  cli(args: readonly string[], options: { uid?: number; control?: boolean } = {}): CliRun {
+    const withControl = options.control === false ? args : [...args, "--control", this.socket];
+    const r = spawnSync(process.execPath, [CLI, ...withControl], {
+      encoding: "utf8",
+      timeout: 20000,
+      ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
+    });
+    return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+  }
+
+  async stop(): Promise<void> {
+    if (this.#child && this.#child.exitCode === null && this.#child.signalCode === null) {
+      this.#child.kill("SIGTERM");
+      await this.exited();
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Polls `f` until it returns a value other than undefined, or fails after `ms`. */
+export async function eventually<T>(f: () => T | undefined, ms = 10000): Promise<T> {
+  const until = Date.now() + ms;
+  for (;;) {
+    const v = f();
+    if (v !== undefined) return v;
+    if (Date.now() > until) throw new Error("eventually: condition not met in time");
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
