@@ -1,0 +1,170 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* enforce_file: the files class of a compiled policy (docs/enforcement.md).
+ * Every hook names the dentry the operation is about and whether it is the
+ * file itself or the directory an entry is created in; the decision is the
+ * same walk for all (pw_policy_decide.h). The policy lives in maps only. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include "pw_policy.h"
+#include "pw_policy_maps.h"
+#include "pw_policy_decide.h"
+#include "pw_policy_report.h"
+
+#define FMODE_READ 0x1
+#define FMODE_WRITE 0x2
+#define FMODE_EXEC 0x20
+
+PW_POLICY_EXPORT();
+
+/* Which argument of inode_setattr is the dentry: 0 on 6.1, 1 once the hook
+ * gained an idmap argument. The loader reads it from the kernel's BTF. */
+const volatile __u32 setattr_dentry_arg = 0;
+
+static __always_inline void pw_name(struct pw_req *r, struct dentry *d)
+{
+	struct inode *inode = BPF_CORE_READ(d, d_inode);
+
+	r->ino = inode ? BPF_CORE_READ(inode, i_ino) : 0;
+	r->dev = inode ? BPF_CORE_READ(inode, i_sb, s_dev) : 0;
+}
+
+/* An operation on the entry d itself (its inode and its directories). */
+static __always_inline int pw_on_entry(struct dentry *d, __u32 op, __u32 hook)
+{
+	struct pw_req r = {};
+
+	pw_begin(&r, PW_CLASS_FILES);
+	pw_name(&r, d);
+	return pw_finish(&r, hook, pw_file_score(&r, d, op, 0));
+}
+
+/* Creating the entry d: decided on its directory, the request has no file. */
+static __always_inline int pw_on_create(struct dentry *d, __u32 hook)
+{
+	struct dentry *dir = BPF_CORE_READ(d, d_parent);
+	struct pw_req r = {};
+
+	pw_begin(&r, PW_CLASS_FILES);
+	r.op = PW_OP_CREATE;
+	pw_name(&r, dir);
+	return pw_finish(&r, hook, pw_file_score(&r, dir, PW_OP_CREATE, 1));
+}
+
+/* An open (or a received fd): read and write are separate requests, both must pass.
+ * Opens for exec belong to the exec class. */
+static __always_inline int pw_on_file(struct file *file, __u32 hook)
+{
+	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
+	__u32 mode = BPF_CORE_READ(file, f_mode);
+	struct pw_req r = {};
+	int err = 0;
+
+	if (mode & FMODE_EXEC)
+		return 0;
+	pw_begin(&r, PW_CLASS_FILES);
+	pw_name(&r, d);
+	if (mode & FMODE_READ)
+		err = pw_finish(&r, hook, pw_file_score(&r, d, PW_OP_READ, 0));
+	if (!err && (mode & FMODE_WRITE))
+		err = pw_finish(&r, hook, pw_file_score(&r, d, PW_OP_WRITE, 0));
+	return err;
+}
+
+SEC("lsm/file_open")
+int BPF_PROG(pw_file_open, struct file *file, int ret)
+{
+	return ret ? ret : pw_on_file(file, PW_EH_FILE_OPEN);
+}
+
+/* SCM_RIGHTS (and pidfd_getfd) hand over an open file: checked like an open by the receiver. */
+SEC("lsm/file_receive")
+int BPF_PROG(pw_file_receive, struct file *file, int ret)
+{
+	return ret ? ret : pw_on_file(file, PW_EH_FILE_RECEIVE);
+}
+
+SEC("lsm/inode_create")
+int BPF_PROG(pw_inode_create, struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	return ret ? ret : pw_on_create(dentry, PW_EH_INODE_CREATE);
+}
+
+SEC("lsm/inode_mkdir")
+int BPF_PROG(pw_inode_mkdir, struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	return ret ? ret : pw_on_create(dentry, PW_EH_INODE_MKDIR);
+}
+
+SEC("lsm/inode_symlink")
+int BPF_PROG(pw_inode_symlink, struct inode *dir, struct dentry *dentry, const char *name, int ret)
+{
+	return ret ? ret : pw_on_create(dentry, PW_EH_INODE_SYMLINK);
+}
+
+SEC("lsm/inode_mknod")
+int BPF_PROG(pw_inode_mknod, struct inode *dir, struct dentry *dentry, umode_t mode, dev_t dev,
+	     int ret)
+{
+	return ret ? ret : pw_on_create(dentry, PW_EH_INODE_MKNOD);
+}
+
+SEC("lsm/inode_unlink")
+int BPF_PROG(pw_inode_unlink, struct inode *dir, struct dentry *dentry, int ret)
+{
+	return ret ? ret : pw_on_entry(dentry, PW_OP_DELETE, PW_EH_INODE_UNLINK);
+}
+
+SEC("lsm/inode_rmdir")
+int BPF_PROG(pw_inode_rmdir, struct inode *dir, struct dentry *dentry, int ret)
+{
+	return ret ? ret : pw_on_entry(dentry, PW_OP_DELETE, PW_EH_INODE_RMDIR);
+}
+
+/* A rename is rename on the source and create in the destination directory;
+ * RENAME_EXCHANGE calls this hook once per direction. */
+SEC("lsm/inode_rename")
+int BPF_PROG(pw_inode_rename, struct inode *old_dir, struct dentry *old_dentry,
+	     struct inode *new_dir, struct dentry *new_dentry, int ret)
+{
+	if (ret)
+		return ret;
+	ret = pw_on_entry(old_dentry, PW_OP_RENAME, PW_EH_INODE_RENAME);
+	return ret ? ret : pw_on_create(new_dentry, PW_EH_INODE_RENAME);
+}
+
+SEC("lsm/inode_link")
+int BPF_PROG(pw_inode_link, struct dentry *old_dentry, struct inode *dir, struct dentry *new_dentry,
+	     int ret)
+{
+	if (ret)
+		return ret;
+	ret = pw_on_entry(old_dentry, PW_OP_LINK, PW_EH_INODE_LINK);
+	return ret ? ret : pw_on_create(new_dentry, PW_EH_INODE_LINK);
+}
+
+/* chmod, chown, utimes, truncate. Raw context: the argument list differs by kernel. */
+SEC("lsm/inode_setattr")
+int pw_inode_setattr(unsigned long long *ctx)
+{
+	struct dentry *d;
+	int ret;
+
+	/* The barriers keep clang from merging both loads into one at a
+	 * computed ctx offset, which the verifier refuses. */
+	if (setattr_dentry_arg) {
+		d = (struct dentry *)ctx[1];
+		barrier_var(d);
+		ret = (int)ctx[3];
+		barrier_var(ret);
+	} else {
+		d = (struct dentry *)ctx[0];
+		barrier_var(d);
+		ret = (int)ctx[2];
+		barrier_var(ret);
+	}
+	return ret ? ret : pw_on_entry(d, PW_OP_SETATTR, PW_EH_INODE_SETATTR);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,198 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
+/* The decision, as src/compile/lookup-model.ts models it: find the subject's
+ * candidate keys once, then walk the file and its directories nearest first,
+ * looking each up in pw_objects; at the first named one that has an entry for
+ * some candidate key, the best score decides. Hash lookups only: the cost is
+ * bounded by the walk (33) and the candidates, never by the number of rules.
+ * Requires vmlinux.h, bpf_helpers.h, bpf_core_read.h, pw_policy.h and
+ * pw_policy_maps.h first. */
+#ifndef PW_POLICY_DECIDE_H
+#define PW_POLICY_DECIDE_H
+
+#define PW_EPERM 1
+#define PW_FIXED_IDENTS 3 /* none, user, login user */
+#define PW_MAX_IDENTS (PW_FIXED_IDENTS + PW_MAX_GROUPS + 1)
+#define PW_GROUP_SHAPES ((1u << 1) | (1u << 5) | (1u << 9) | (1u << 13))
+
+/* Settings the loader derives from the running kernel (kernel BTF). */
+const volatile __u64 pw_event_interval_ns = 1000000000ull;
+
+struct pw_req {
+	struct pw_config cfg;
+	__u64 dentry; /* the walk's current dentry, as a plain address */
+	__u64 best;
+	__u32 gen;
+	__u32 cls;
+	__u32 op;     /* enum pw_file_op */
+	__u32 key_op; /* op, | PW_OP_ANCESTOR away from the file itself */
+	__u32 res;
+	__u32 limit;  /* positions to walk */
+	__u32 first;  /* position of the first dentry: 0 = the file, 1 = its directory */
+	__u32 exe;
+	__u32 place;
+	__u32 uid;
+	__u32 loginuid;
+	__u32 nidents;
+	__u8 ident_kind[PW_MAX_IDENTS];
+	__u32 ident[PW_MAX_IDENTS];
+	__u64 ino; /* what the event names */
+	__u32 dev;
+	__u32 pad;
+};
+
+static __always_inline __u32 pw_object_id(__u32 gen, __u8 kind, __u64 value, __u32 dev)
+{
+	struct pw_object_key k = { .value = value, .dev = dev, .gen = gen, .kind = kind };
+	__u32 *id = bpf_map_lookup_elem(&pw_objects, &k);
+
+	return id ? *id : 0;
+}
+
+static __always_inline void pw_add_ident(struct pw_req *r, __u32 kind, __u32 value)
+{
+	__u32 n = r->nidents;
+
+	if (n >= PW_MAX_IDENTS)
+		return;
+	r->ident_kind[n] = kind;
+	r->ident[n] = value;
+	r->nidents = n + 1;
+}
+
+/* The deepest named cgroup the task is in (levels the policy names only). */
+static __always_inline __u32 pw_placement(struct pw_req *r)
+{
+	int level;
+
+	for (level = PW_MAX_PLACE_LEVEL; level >= 0; level--) {
+		__u64 id;
+		__u32 place;
+
+		if (!(r->cfg.cgroup_levels & (1u << level)))
+			continue;
+		id = bpf_get_current_ancestor_cgroup_id(level);
+		place = id ? pw_object_id(r->gen, PW_OBJ_CGROUP, id, 0) : 0;
+		if (place)
+			return place;
+	}
+	return 0;
+}
+
+/* The primary gid and the first PW_MAX_GROUPS supplementary groups that the
+ * policy names; unnamed groups cannot match and cost no rule lookups. */
+static __always_inline void pw_groups(struct pw_req *r, struct task_struct *task, __u32 gid)
+{
+	struct group_info *gi = BPF_CORE_READ(task, cred, group_info);
+	int i, n = gi ? BPF_CORE_READ(gi, ngroups) : 0;
+
+	if (pw_object_id(r->gen, PW_OBJ_GID, gid, 0))
+		pw_add_ident(r, PW_IDENT_GROUP, gid);
+	for (i = 0; i < PW_MAX_GROUPS; i++) {
+		__u32 g = 0;
+
+		if (i >= n)
+			break;
+		bpf_probe_read_kernel(&g, sizeof(g), &gi->gid[i]);
+		if (pw_object_id(r->gen, PW_OBJ_GID, g, 0))
+			pw_add_ident(r, PW_IDENT_GROUP, g);
+	}
+}
+
+/* Reads the generation and its config, then the subject's candidate keys
+ * (none when the policy has no rules: only the defaults can decide). */
+static __always_inline void pw_begin(struct pw_req *r, __u32 cls)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	__u64 uid_gid = bpf_get_current_uid_gid();
+	__u32 zero = 0, *gen = bpf_map_lookup_elem(&pw_control, &zero);
+	struct pw_config *cfg;
+	struct file *exe;
+
+	r->gen = gen ? *gen & 1 : 0;
+	cfg = bpf_map_lookup_elem(&pw_config, &r->gen);
+	if (cfg)
+		r->cfg = *cfg;
+	r->cls = cls;
+	r->best = 0;
+	r->uid = (__u32)uid_gid;
+	r->loginuid = task->loginuid.val;
+	r->nidents = 0;
+	if (!r->cfg.shapes)
+		return;
+	exe = BPF_CORE_READ(task, mm, exe_file);
+	r->exe = exe ? pw_object_id(r->gen, PW_OBJ_EXE, BPF_CORE_READ(exe, f_inode, i_ino),
+				    BPF_CORE_READ(exe, f_inode, i_sb, s_dev)) : 0;
+	r->place = r->cfg.cgroup_levels ? pw_placement(r) : 0;
+	pw_add_ident(r, PW_IDENT_NONE, 0);
+	pw_add_ident(r, PW_IDENT_USER, r->uid);
+	pw_add_ident(r, PW_IDENT_LOGIN, r->loginuid);
+	if (r->cfg.shapes & PW_GROUP_SHAPES)
+		pw_groups(r, task, uid_gid >> 32);
+}
+
+/* One candidate key (i = ident * 4 + place? * 2 + exe?) at the current position. */
+static long pw_candidate_cb(__u32 i, void *ctx)
+{
+	struct pw_req *r = ctx;
+	__u32 ident = i >> 2, exe = i & 1 ? r->exe : 0, place = i & 2 ? r->place : 0;
+	struct pw_rule_key k = {};
+	__u64 *score;
+
+	if (ident >= r->nidents || ident >= PW_MAX_IDENTS)
+		return 1;
+	if (((i & 1) && !exe) || ((i & 2) && !place))
+		return 0; /* the task has no named exe or cgroup: that key is the 0 one */
+	k.ident_kind = r->ident_kind[ident];
+	if (!(r->cfg.shapes & (1u << ((exe ? 8 : 0) + (place ? 4 : 0) + k.ident_kind))))
+		return 0;
+	k.exe = exe;
+	k.place = place;
+	k.ident = r->ident[ident];
+	k.res = r->res;
+	k.gen = r->gen;
+	k.cls = r->cls;
+	k.op = r->key_op;
+	score = bpf_map_lookup_elem(&pw_rules, &k);
+	if (score && *score > r->best)
+		r->best = *score;
+	return 0;
+}
+
+/* One position of the walk: the dentry r->dentry, then move to its parent. */
+static long pw_walk_cb(__u32 i, void *ctx)
+{
+	struct pw_req *r = ctx;
+	struct dentry *d = (struct dentry *)r->dentry, *parent;
+	struct inode *inode = BPF_CORE_READ(d, d_inode);
+	__u32 pos = i + r->first;
+
+	if (!d || !inode || pos >= PW_MAX_ANCESTORS + 1)
+		return 1;
+	r->res = pw_object_id(r->gen, PW_OBJ_FILE, BPF_CORE_READ(inode, i_ino),
+			      BPF_CORE_READ(inode, i_sb, s_dev));
+	if (r->res) {
+		r->key_op = pos == 0 ? r->op : r->op | PW_OP_ANCESTOR;
+		bpf_loop(4 * PW_MAX_IDENTS, pw_candidate_cb, r, 0);
+		if (r->best)
+			return 1;
+	}
+	parent = BPF_CORE_READ(d, d_parent);
+	r->dentry = parent == d ? 0 : (__u64)parent; /* the filesystem's root */
+	return 0;
+}
+
+/* The best score for op on dentry d (first = 0) or on an entry to be created
+ * in directory d (first = 1). 0: no rule matched. */
+static __always_inline __u64 pw_file_score(struct pw_req *r, struct dentry *d, __u32 op, __u32 first)
+{
+	r->op = op;
+	r->first = first;
+	r->best = 0;
+	r->dentry = (__u64)d;
+	if (!r->cfg.shapes)
+		return 0;
+	bpf_loop(PW_MAX_ANCESTORS + 1, pw_walk_cb, r, 0);
+	return r->best;
+}
+
+#endif

@@ -1,0 +1,227 @@
+// The files class against the real kernel: who is denied what, through which
+// path, and what is reported. Each test applies its own policy (the switch is
+// atomic) to one engine attached for the whole suite.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  writeFileSync,
+  chmodSync,
+  linkSync,
+  symlinkSync,
+} from "node:fs";
+import { join } from "node:path";
+import { requireTestVm } from "../vm/guard.js";
+import { compilePolicy } from "../compile/index.js";
+import { fileKeyOf } from "../identity/file.js";
+import type { PwDecision } from "../abi/decision.js";
+import { Engine } from "./engine.js";
+import { denied, filesRule, policyOf, sh } from "./test-support.js";
+import type { Policy } from "../policy/model.js";
+
+requireTestVm();
+
+const root = mkdtempSync("/tmp/pw-enf-");
+const secretDir = join(root, "secret");
+const secret = join(secretDir, "key");
+const other = join(root, "other");
+const myCat = join(root, "mycat");
+let engine: Engine;
+/** The system's python, reachable by unprivileged users (not a per-user shim). */
+const PYTHON = "/usr/bin/python3";
+const seen: PwDecision[] = [];
+
+function apply(p: Policy): number {
+  return engine.apply(compilePolicy(p));
+}
+
+before(() => {
+  chmodSync(root, 0o777);
+  mkdirSync(secretDir, { mode: 0o777 });
+  chmodSync(secretDir, 0o777);
+  writeFileSync(secret, "jewels\n", { mode: 0o666 });
+  writeFileSync(other, "fine\n", { mode: 0o666 });
+  chmodSync(secret, 0o666); // past the umask: uid 1000 may write
+  chmodSync(other, 0o666);
+  copyFileSync("/usr/bin/cat", myCat);
+  chmodSync(myCat, 0o755);
+  engine = Engine.load({ eventIntervalNs: 1_000_000_000n }).attach();
+  engine.onDecision((d) => seen.push(d));
+});
+
+after(async () => {
+  await engine[Symbol.asyncDispose]();
+});
+
+test("deny read to one user: that user is denied, root and other files are not", () => {
+  apply(
+    policyOf([
+      filesRule("no-1000", "deny", [secret], {
+        operations: ["read"],
+        subjects: [{ identity: { kind: "user", uid: 1000 }, placement: null, exe: null }],
+      }),
+    ]),
+  );
+  assert.ok(denied(sh(`cat ${secret}`, 1000)));
+  assert.equal(sh(`cat ${secret}`).stdout, "jewels\n");
+  assert.equal(sh(`cat ${other}`, 1000).stdout, "fine\n");
+  // Only read was denied: writing is still allowed.
+  assert.equal(sh(`echo jewels >> ${secret} && echo ok`, 1000).stdout, "ok\n");
+});
+
+test("deny by executable: a copy of cat is denied, the original is not", () => {
+  apply(
+    policyOf([
+      filesRule("no-mycat", "deny", [secret], {
+        subjects: [{ identity: null, placement: null, exe: fileKeyOf(myCat) }],
+      }),
+    ]),
+  );
+  assert.ok(denied(sh(`${myCat} ${secret}`)));
+  assert.match(sh(`cat ${secret}`).stdout, /jewels/);
+});
+
+test("a tree covers files inside it, new ones too, through any path", () => {
+  apply(
+    policyOf([
+      filesRule("tree", "deny", [{ path: secretDir, tree: true }], {
+        operations: ["read", "create"],
+      }),
+    ]),
+  );
+  assert.ok(denied(sh(`cat ${secret}`)));
+  assert.ok(denied(sh(`cat /proc/self/root${secret}`)));
+  symlinkSync(secret, join(root, "sym"));
+  assert.ok(denied(sh(`cat ${join(root, "sym")}`)));
+  assert.ok(denied(sh(`cat ${secretDir}/../secret/key`)));
+  // Creating inside the tree is denied.
+  assert.ok(denied(sh(`touch ${secretDir}/new`)));
+  assert.equal(sh(`cat ${other}`).stdout, "fine\n");
+});
+
+test("a hard link outside the tree is outside it; an exact rule follows every link", () => {
+  const link = join(root, "hard");
+  linkSync(secret, link);
+  apply(
+    policyOf([
+      filesRule("tree", "deny", [{ path: secretDir, tree: true }], { operations: ["read"] }),
+    ]),
+  );
+  assert.match(sh(`cat ${link}`).stdout, /jewels/);
+  apply(policyOf([filesRule("exact", "deny", [secret], { operations: ["read"] })]));
+  assert.ok(denied(sh(`cat ${link}`)));
+});
+
+test("a bind mount of the protected tree does not escape it", () => {
+  const mnt = join(root, "mnt");
+  mkdirSync(mnt);
+  assert.equal(sh(`mount --bind ${secretDir} ${mnt}`).status, 0);
+  try {
+    apply(
+      policyOf([
+        filesRule("tree", "deny", [{ path: secretDir, tree: true }], { operations: ["read"] }),
+      ]),
+    );
+    assert.ok(denied(sh(`cat ${mnt}/key`)));
+  } finally {
+    sh(`umount ${mnt}`);
+  }
+});
+
+test("rename out of a protected directory is denied; so is deleting", () => {
+  apply(
+    policyOf([
+      filesRule("keep", "deny", [{ path: secretDir, tree: true }], {
+        operations: ["rename", "delete", "link"],
+      }),
+    ]),
+  );
+  assert.ok(denied(sh(`mv ${secret} ${root}/stolen`)));
+  assert.ok(denied(sh(`rm -f ${secret}`)));
+  assert.ok(denied(sh(`ln ${secret} ${root}/stolen2`)));
+  assert.match(sh(`cat ${secret}`).stdout, /jewels/);
+});
+
+test("moving a file into a protected tree is a create there", () => {
+  apply(
+    policyOf([
+      filesRule("no-create", "deny", [{ path: secretDir, tree: true }], { operations: ["create"] }),
+    ]),
+  );
+  writeFileSync(join(root, "incoming"), "x");
+  assert.ok(denied(sh(`mv ${root}/incoming ${secretDir}/incoming`)));
+});
+
+test("setattr: chmod and truncate of a protected file are denied", () => {
+  apply(policyOf([filesRule("no-attr", "deny", [secret], { operations: ["setattr"] })]));
+  assert.ok(denied(sh(`chmod 600 ${secret}`)));
+  assert.ok(denied(sh(`truncate -s 0 ${secret}`)));
+});
+
+test("an fd passed over SCM_RIGHTS is checked at receive", () => {
+  apply(
+    policyOf([
+      filesRule("no-1000", "deny", [secret], {
+        operations: ["read"],
+        subjects: [{ identity: { kind: "user", uid: 1000 }, placement: null, exe: null }],
+      }),
+    ]),
+  );
+  const sock = join(root, "fd.sock");
+  const py = (code: string) => `${PYTHON} -c "${code}"`;
+  const recv = py(
+    `import socket,os; s=socket.socket(socket.AF_UNIX); s.bind('${sock}'); os.chmod('${sock}',0o777); s.listen(); c,_=s.accept(); m,fds,f,_=socket.recv_fds(c,10,1); print(len(fds), f)`,
+  );
+  const send = py(
+    `import socket,time; time.sleep(0.5); s=socket.socket(socket.AF_UNIX); s.connect('${sock}'); socket.send_fds(s,[b'x'],[open('${secret}').fileno()])`,
+  );
+  const r = sh(`(${send}) & exec setpriv --reuid=1000 --regid=1000 --clear-groups ${recv}`);
+  assert.equal(r.status, 0, r.stderr);
+  const [count] = r.stdout.trim().split(" ");
+  assert.equal(count, "0", `the receiver got no fd: ${r.stdout}`);
+});
+
+test("audit mode allows and reports the would-be denial with the rule id", async () => {
+  seen.length = 0;
+  const gen = apply(
+    policyOf([filesRule("watch", "deny", [secret], { operations: ["read"] })], "audit"),
+  );
+  const r = sh(`echo $$; exec cat ${secret}`);
+  assert.match(r.stdout, /jewels/);
+  const pid = Number(r.stdout.split("\n")[0]);
+  await waitFor(() => seen.some((d) => d.tgid === pid));
+  const e = seen.find((d) => d.tgid === pid);
+  assert.equal(e?.outcome, "wouldDeny");
+  assert.equal(e?.hook, "fileOpen");
+  assert.equal(engine.ruleId(gen, e?.rule ?? null), "watch");
+  assert.deepEqual(e?.file, fileKeyOf(secret));
+  assert.equal(e?.comm, "cat");
+});
+
+test("a loop of denials is reported once per interval, with a count of the rest", async () => {
+  seen.length = 0;
+  const gen = apply(policyOf([filesRule("loop", "deny", [secret], { operations: ["read"] })]));
+  const r = sh(`echo $$; exec ${PYTHON} -c "
+import time
+for i in range(50):
+  try: open('${secret}')
+  except PermissionError: pass
+time.sleep(1.1)
+try: open('${secret}')
+except PermissionError: pass"`);
+  const pid = Number(r.stdout.split("\n")[0]);
+  await waitFor(() => seen.filter((d) => d.tgid === pid).length >= 2);
+  const mine = seen.filter((d) => d.tgid === pid);
+  assert.equal(mine.length, 2, "one event per interval");
+  assert.equal(mine[0]?.outcome, "deny");
+  assert.equal(engine.ruleId(gen, mine[0]?.rule ?? null), "loop");
+  assert.equal(mine[1]?.suppressed, 49);
+});
+
+async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(cond(), "timed out waiting for events");
+}

@@ -1,0 +1,21 @@
+// What the enforce programs must know about the running kernel that CO-RE
+// cannot relocate: hook argument lists that changed between versions. Read
+// from the kernel's own BTF (the bpf_lsm_<hook> prototypes).
+import { readFileSync } from "node:fs";
+import { readBtf } from "../verifier/btf/index.js";
+import { lsmHook } from "../verifier/btf/lsm.js";
+
+export interface KernelShape {
+  /** Index of the dentry argument of inode_setattr (an idmap came first since 6.x). */
+  readonly setattrDentryArg: number;
+}
+
+export function kernelShape(path = "/sys/kernel/btf/vmlinux"): KernelShape {
+  const btf = readBtf(readFileSync(path));
+  if (btf.kind !== "ok")
+    throw new Error(`read kernel btf: ${btf.issues.map((i) => i.message).join("; ")}`);
+  const hook = lsmHook(btf.value, "inode_setattr");
+  const arg = hook?.params.findIndex((p) => p.name === "dentry") ?? -1;
+  if (arg < 0) throw new Error("read kernel btf: inode_setattr has no dentry argument");
+  return { setattrDentryArg: arg };
+}

@@ -1,0 +1,62 @@
+// Builders for the enforce kernel suites: policies over real files and a way
+// to run a command as another user, in a cgroup, through another program.
+import { spawnSync } from "node:child_process";
+import { fileKeyOf } from "../identity/file.js";
+import { EVERYONE, type Action, type Policy, type Rule, type Subject } from "../policy/model.js";
+import { FILE_OPERATIONS, RESOURCE_KEYS, type FileOperation } from "../policy/schema-resources.js";
+
+export function filesRule(
+  id: string,
+  action: Action,
+  targets: readonly (string | { path: string; tree: true })[],
+  options: { operations?: readonly FileOperation[]; subjects?: readonly Subject[] } = {},
+): Omit<Rule, "index"> {
+  return {
+    id,
+    action,
+    subjects: options.subjects ?? [EVERYONE],
+    resource: {
+      kind: "files",
+      targets: targets.map((t) =>
+        typeof t === "string"
+          ? { path: t, key: fileKeyOf(t), tree: false }
+          : { path: t.path, key: fileKeyOf(t.path), tree: true },
+      ),
+      operations: options.operations ?? FILE_OPERATIONS,
+    },
+  };
+}
+
+export function policyOf(
+  rules: readonly Omit<Rule, "index">[],
+  mode: Policy["mode"] = "enforce",
+  filesDefault: "allow" | "deny" = "allow",
+): Policy {
+  const defaults = Object.fromEntries(
+    RESOURCE_KEYS.map((c) => [c, c === "files" ? filesDefault : "allow"]),
+  );
+  return {
+    name: "test",
+    mode,
+    defaults: defaults as Policy["defaults"],
+    rules: rules.map((r, index) => ({ ...r, index })),
+  };
+}
+
+export interface Ran {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs `sh -c script`, optionally as `uid` (setpriv keeps the login uid). */
+export function sh(script: string, uid?: number): Ran {
+  const cmd =
+    uid === undefined
+      ? script
+      : `exec setpriv --reuid=${uid} --regid=${uid} --clear-groups sh -c '${script.replaceAll("'", "'\\''")}'`;
+  const r = spawnSync("sh", ["-c", cmd], { encoding: "utf8" });
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+export const denied = (r: Ran) => r.status !== 0 && /Operation not permitted/.test(r.stderr);
