@@ -1,0 +1,80 @@
+// `proofwall prove [objects...]`: every obligation of every program, through
+// the direct SMT route (z3, cvc5) and the Why3 route (z3, cvc4 by default),
+// printed as one table. Exit 0 when every program meets its expectation and
+// the routes agree everywhere; 1 otherwise; 2 on a usage or setup error.
+// `--replay` re-runs the sessions a previous run saved under build/proofs.
+import type { Command } from "commander";
+
+export interface ProveFlags {
+  readonly timeout: string;
+  readonly why3Provers: string;
+  readonly runFolded: boolean;
+  readonly replay: boolean;
+  readonly table: boolean;
+}
+
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+export async function runProve(objects: readonly string[], flags: ProveFlags): Promise<number> {
+  const w = await import("../verifier/why3/index.js");
+  const setup = w.why3Setup();
+  const options = {
+    provers: flags.why3Provers.split(",").filter((p) => p !== ""),
+    timeoutSeconds: Number(flags.timeout),
+    runFolded: flags.runFolded,
+    proofsDir: w.defaultProofsDir(),
+  };
+  const files = objects.length > 0 ? objects : w.defaultObjects();
+  const t0 = performance.now();
+  let failed = 0;
+  const all = [];
+  for (const file of files)
+    for (const p of w.objectObligations(file)) {
+      if (flags.replay) {
+        const r = await w.replayProgram(setup, p, options);
+        out(`${p.object}/${p.program}: replay ${r.ok ? "ok" : "FAILED"}: ${r.output}`);
+        failed += r.ok ? 0 : 1;
+        continue;
+      }
+      const report = await w.proveProgram(setup, p, options);
+      if (flags.table)
+        w.table(report.rows)
+          .slice(all.length === 0 ? 0 : 1)
+          .forEach((l) => out(l));
+      all.push(...report.rows);
+      const verdict = report.ok ? "ok" : "FAILED";
+      out(`# ${p.object}/${p.program} (${report.expect}): ${verdict}, ${w.summary(report.rows)}`);
+      report.problems.forEach((m) => out(`#   ${m}`));
+      failed += report.ok ? 0 : 1;
+    }
+  if (!flags.replay) out(`# total: ${w.summary(all)}`);
+  out(
+    `# ${failed === 0 ? "all programs ok" : `${failed} programs FAILED`} in ${((performance.now() - t0) / 1000).toFixed(1)}s`,
+  );
+  return failed === 0 ? 0 : 1;
+}
+
+export function register(program: Command): void {
+  program
+    .command("prove")
+    .description("prove every obligation of eBPF objects through the SMT and Why3 routes")
+    .argument("[objects...]", "compiled objects (default: build/bpf/*.bpf.o and test-data)")
+    .option("--timeout <seconds>", "per solver call", "10")
+    .option(
+      "--why3-provers <ids>",
+      "Why3 provers: z3,cvc4 and, registered by hand, cvc5",
+      "z3,cvc4",
+    )
+    .option("--run-folded", "also send obligations folded to true through Why3", false)
+    .option("--replay", "replay the sessions saved by a previous run instead", false)
+    .option("--no-table", "print only the per-program summaries")
+    .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
+    .action(async (objects: string[], flags: ProveFlags) => {
+      try {
+        process.exitCode = await runProve(objects, flags);
+      } catch (e) {
+        process.stderr.write(`prove: ${e instanceof Error ? e.message : String(e)}\n`);
+        process.exitCode = 2;
+      }
+    });
+}
