@@ -10,6 +10,8 @@ import { peerCred, type PeerCred } from "../kernel/peer-cred.js";
 import { handle, type HandlerContext } from "./control-handlers.js";
 import { encodeLine, requestSchema } from "./wire.js";
 
+const MAX_BACKLOG = 4 * 1024 * 1024;
+
 export type PeerVerdict =
   { readonly kind: "allowed" } | { readonly kind: "refused"; readonly reason: string };
 
@@ -27,7 +29,16 @@ function fdOf(socket: Socket): number {
 
 function serve(ctx: HandlerContext, log: Logger, socket: Socket): void {
   const send = (v: unknown) => {
-    if (!socket.destroyed) socket.write(encodeLine(v));
+    if (socket.destroyed) return;
+    // A follower that stops reading must not grow the agent's memory.
+    if (socket.writableLength > MAX_BACKLOG) {
+      log.warn(
+        { backlog: socket.writableLength },
+        "control: dropping a client that stopped reading",
+      );
+      return void socket.destroy();
+    }
+    socket.write(encodeLine(v));
   };
   const cred = peerCred(fdOf(socket));
   const verdict = judgePeer(cred, process.geteuid?.() ?? 0);

@@ -1,10 +1,9 @@
 // Reload on change. Editors and config managers replace files (write a temp
 // file, rename it over), which ends a watch on the file itself, so the watch
-// is on the directory and filters by name. Bursts of events settle into one
-// reload after `debounceMs` of quiet.
+// is on the directory and, for a single file, filters by its name. Bursts of
+// events settle into one reload after `debounceMs` of quiet.
 import { watch, statSync, type FSWatcher } from "node:fs";
 import { basename, dirname } from "node:path";
-import { isPolicyFileName } from "./policy-files.js";
 
 export interface PolicyWatch {
   close(): void;
@@ -22,8 +21,9 @@ export function watchPolicyPath(
     // Missing now; watch its directory for it to appear.
   }
   const dir = isDir ? path : dirname(path);
-  const wanted = (name: string | null) =>
-    name === null || (isDir ? isPolicyFileName(name) : name === basename(path));
+  // In a directory any entry counts: Kubernetes swaps a `..data` symlink, not
+  // the *.yaml names, and an unchanged result costs only a hash comparison.
+  const wanted = (name: string | null) => isDir || name === null || name === basename(path);
   let timer: NodeJS.Timeout | null = null;
   const watcher: FSWatcher = watch(dir, { persistent: false }, (_event, name) => {
     if (!wanted(name === null ? null : String(name))) return;
