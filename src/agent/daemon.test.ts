@@ -83,7 +83,7 @@ test("applies, skips unchanged text, keeps the previous policy on check and engi
       t.outcomes.map((o) => o.kind),
       ["applied", "unchanged", "rejected", "rejected", "applied"],
     );
-    const m = t.metrics.render(t.daemon.status());
+    const m = await t.metrics.render(t.daemon.status());
     assert.match(m, /^proofwall_applies_total\{result="rejected",stage="capacity"\} 1$/m);
     assert.match(m, /^proofwall_applies_total\{result="applied",stage="-"\} 2$/m);
     assert.match(m, /^proofwall_apply_duration_seconds_count 2$/m);

@@ -11,16 +11,20 @@ export function parseHostPort(text: string): { host: string; port: number } | nu
 export async function listenMetrics(
   host: string,
   port: number,
-  render: () => string,
+  render: () => Promise<string>,
 ): Promise<Server> {
   const server = createServer((req, res) => {
     if (req.url !== "/metrics") {
       res.writeHead(404).end("not found\n");
       return;
     }
-    res
-      .writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" })
-      .end(render());
+    render().then(
+      (text) =>
+        res
+          .writeHead(200, { "content-type": "text/plain; version=0.0.4; charset=utf-8" })
+          .end(text),
+      (e: unknown) => res.writeHead(500).end(`metrics: ${String(e)}\n`),
+    );
   });
   await new Promise<void>((resolve, reject) =>
     server.once("error", reject).listen(port, host, resolve),
