@@ -9,7 +9,6 @@ import { register as registerUninstall } from "./uninstall.js";
 import { register as registerDemo } from "./demo.js";
 import { register as registerDoctor } from "./doctor.js";
 import { register as registerProve } from "./prove.js";
-import { register as registerProve } from "./prove.js";
 import { register as registerValidate } from "./validate.js";
 import { register as registerVerify } from "./verify.js";
 import { register as registerVm } from "./vm.js";
@@ -23,7 +22,6 @@ export function registerCommands(program: Command): void {
   registerUninstall(program);
   registerDemo(program);
   registerDoctor(program);
-  registerProve(program);
   registerProve(program);
   registerValidate(program);
   registerVerify(program);
