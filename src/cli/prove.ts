@@ -11,6 +11,7 @@ export interface ProveFlags {
   readonly runFolded: boolean;
   readonly replay: boolean;
   readonly table: boolean;
+  readonly fixtures: boolean;
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -24,7 +25,7 @@ export async function runProve(objects: readonly string[], flags: ProveFlags): P
     runFolded: flags.runFolded,
     proofsDir: w.defaultProofsDir(),
   };
-  const files = objects.length > 0 ? objects : w.defaultObjects();
+  const files = objects.length > 0 ? objects : w.defaultObjects(flags.fixtures);
   const t0 = performance.now();
   let failed = 0;
   const all = [];
@@ -58,7 +59,7 @@ export function register(program: Command): void {
   program
     .command("prove")
     .description("prove every obligation of eBPF objects through the SMT and Why3 routes")
-    .argument("[objects...]", "compiled objects (default: build/bpf/*.bpf.o and test-data)")
+    .argument("[objects...]", "compiled objects (default: build/bpf/*.bpf.o)")
     .option("--timeout <seconds>", "per solver call", "10")
     .option(
       "--why3-provers <ids>",
@@ -67,6 +68,7 @@ export function register(program: Command): void {
     )
     .option("--run-folded", "also send obligations folded to true through Why3", false)
     .option("--replay", "replay the sessions saved by a previous run instead", false)
+    .option("--fixtures", "also prove the test fixtures in build/bpf/test-data", false)
     .option("--no-table", "print only the per-program summaries")
     .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
     .action(async (objects: string[], flags: ProveFlags) => {

@@ -30,9 +30,10 @@ export interface ProveOptions extends Why3RouteOptions {
 
 export const defaultProofsDir = (): string => join(repoRoot, "build", "proofs");
 
-/** Proofwall's own objects: build/bpf/*.bpf.o and the fixtures in build/bpf/test-data. */
-export function defaultObjects(root = repoRoot): string[] {
-  const dirs = [join(root, "build", "bpf"), join(root, "build", "bpf", "test-data")];
+/** Proofwall's own objects, build/bpf/*.bpf.o, and with `fixtures` those of build/bpf/test-data. */
+export function defaultObjects(fixtures = false, root = repoRoot): string[] {
+  const own = join(root, "build", "bpf");
+  const dirs = fixtures ? [own, join(own, "test-data")] : [own];
   return dirs
     .filter((d) => existsSync(d))
     .flatMap((d) =>

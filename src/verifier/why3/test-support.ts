@@ -19,7 +19,10 @@ export async function proveFormulas(
   formulas: readonly (readonly [string, Term])[],
   provers: readonly string[] = ["z3"],
 ): Promise<Map<string, string>> {
-  const module = whymlModule("scratch", formulas.map(([id, t]) => obligation(id, t)));
+  const module = whymlModule(
+    "scratch",
+    formulas.map(([id, t]) => obligation(id, t)),
+  );
   const results: GoalResult[] = await proveModule(why3Setup(), module, scratchDir(), {
     provers,
     timeoutSeconds: 10,
