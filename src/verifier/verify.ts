@@ -7,6 +7,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { readBtf, type Btf } from "./btf/index.js";
 import { buildCfg, linkProgram } from "./cfg/index.js";
 import { readObject, type ObjectSpec, type ProgramSpec } from "./object/index.js";
+import { blame } from "./report/blame.js";
 import { counterexample } from "./report/replay.js";
 import { programContextInfo } from "./report/program-context.js";
 import { sourceMap } from "./report/source-map.js";
@@ -126,7 +127,9 @@ async function verifyProgram(
   if (linked.issues.length > 0)
     return failed(`decode: ${linked.issues.map((i) => i.message).join("; ")}`);
   const cfg = buildCfg(linked.insns);
-  if (cfg.issues.length > 0) return failed(`cfg: ${cfg.issues.map((i) => i.message).join("; ")}`);
+  // .text holds the subprograms of every program; those this one never calls are unreachable here.
+  const issues = cfg.issues.filter((i) => !(i.code === "unreachable" && i.pc >= prog.insnCount));
+  if (issues.length > 0) return failed(`cfg: ${issues.map((i) => i.message).join("; ")}`);
   const context = objectContext(obj, prog, linked, {
     ctxSize: info.ctxSize,
     ...(options.unroll === undefined ? {} : { unroll: options.unroll }),
@@ -147,9 +150,9 @@ async function verifyProgram(
     options.emitSmt?.(`${prog.name}-${ob.id}`, smtText(ob));
     const t0 = Date.now();
     const verdict = await prove(options.solver, ob, options.timeoutMs ?? 10_000);
-    const report = toReport(ob, verdict, where(ob.pc), Date.now() - t0, (model) =>
-      counterexample(setup, ob, model),
-    );
+    const cex = verdict.kind === "refuted" ? counterexample(setup, ob, verdict.model) : undefined;
+    const source = blame(ob, linked, where, cex?.replay);
+    const report = toReport(ob, verdict, source, Date.now() - t0, cex);
     options.onProgress?.({
       program: prog.name,
       done: ++done,
@@ -180,9 +183,7 @@ function toReport(
   verdict: Verdict,
   source: ObligationReport["source"],
   ms: number,
-  cex: (
-    model: Extract<Verdict, { kind: "refuted" }>["model"],
-  ) => NonNullable<ObligationReport["counterexample"]>,
+  cex: ObligationReport["counterexample"],
 ): ObligationReport {
   const common = {
     id: ob.id,
@@ -199,7 +200,10 @@ function toReport(
     case "unknown":
       return { ...common, status: "unknown", reason: verdict.reason, counterexample: undefined };
     case "refuted": {
-      const c = cex(verdict.model);
+      const c = cex ?? {
+        inputs: [],
+        replay: { kind: "not-replayed", reason: "no model", trace: [] },
+      };
       const shown = c.replay.kind === "confirmed";
       return {
         ...common,

@@ -93,10 +93,10 @@ function replay(setup: ReplaySetup, ob: Obligation, inputs: ModelInputs): Replay
       if (w !== undefined) return { kind: "confirmed", witness: w, trace };
     }
     const before = shadow.beforeStep(p.insn);
-    const r = step(m);
+    const r = relocatedLddw(setup, p, m, world) ? undefined : step(m);
     shadow.afterStep(p.insn, before, world);
     if (r === undefined) continue;
-    const done = settle(setup, ob, p, m, r, trace);
+    const done = settle(setup, ob, p, m, r, trace, inputs);
     if (done !== undefined) return done;
   }
 }
@@ -109,18 +109,45 @@ function settle(
   m: Machine,
   r: RunResult,
   trace: TraceStep[],
+  inputs: ModelInputs,
 ): Replay | undefined {
   if (r.kind === "exit")
     return notReplayed(`the run exited (r0 = ${signed(r.r0, 32)}) without the failure`, trace);
   if (r.pc === ob.pc && r.code === "memory" && MEMORY_KINDS.has(ob.kind))
     return { kind: "confirmed", witness: r.message, trace };
   if (setup.lsm && r.code === "memory" && p.insn.kind === "load") {
-    // A BTF pointer load: the kernel reads 0 where the address faults.
-    m.regs[p.insn.dst] = 0n;
+    m.regs[p.insn.dst] = kernelLoad(p.insn, m, inputs);
     m.pc += 1;
     return undefined;
   }
   return notReplayed(`the run stopped at insn ${r.pc} instead: ${r.message}`, trace);
+}
+
+/**
+ * A load through a BTF pointer: the value the model gives the executor's
+ * uninterpreted kmemN at that address, else 0 (what the kernel reads when
+ * such a load faults).
+ */
+function kernelLoad(
+  insn: Extract<Insn, { kind: "load" }>,
+  m: Machine,
+  inputs: ModelInputs,
+): bigint {
+  const addr = BigInt.asUintN(64, (m.regs[insn.src] ?? 0n) + BigInt(insn.off));
+  const bits = insn.size * 8;
+  const v = inputs.model.applications?.get(`kmem${bits}(${addr})`) ?? 0n;
+  return insn.signed ? BigInt.asUintN(64, BigInt.asIntN(bits, v)) : v;
+}
+
+/** Map and global lddw slots hold 0 until libbpf relocates them; the replay does it here. */
+function relocatedLddw(setup: ReplaySetup, p: PlacedInsn, m: Machine, world: ReplayWorld): boolean {
+  if (p.insn.kind !== "lddw" || !setup.linked.lddwTargets.has(p.pc)) return false;
+  const v = world.resolveLddw(m.memory);
+  if (v === undefined) return false;
+  m.regs[p.insn.dst] = v;
+  m.pc += 2;
+  m.steps += 1;
+  return true;
 }
 
 const MEMORY_KINDS = new Set([
@@ -185,7 +212,7 @@ function witnessBefore(
     case "stack-bounds":
     case "ctx-bounds":
     case "mem-bounds":
-      return undefined;
+      return helperMemory(insn, m, world);
     default:
       return ob.kind satisfies never;
   }
@@ -197,6 +224,22 @@ function storeTarget(insn: Insn, m: Machine) {
   const addr = BigInt.asUintN(64, (m.regs[insn.dst] ?? 0n) + BigInt(insn.off));
   const at = locate(m.memory, addr, insn.size);
   return at.ok ? at.value.region : undefined;
+}
+
+/** A helper's key, value or output buffer that does not lie inside one region. */
+function helperMemory(insn: Insn, m: Machine, world: ReplayWorld): string | undefined {
+  if (insn.kind !== "call" || insn.target.kind !== "helper") return undefined;
+  const reg = (n: number) => m.regs[n] ?? 0n;
+  const map = world.mapOf(reg(1));
+  const buffers: [string, bigint, number][] = [];
+  const id = insn.target.id;
+  if (map && [1, 2, 3].includes(id)) buffers.push(["map key", reg(2), map.keySize]);
+  if (map && id === 2) buffers.push(["map value", reg(3), map.valueSize]);
+  if (id === 16 || id === 113) buffers.push(["output buffer", reg(1), Number(reg(2))]);
+  for (const [what, addr, size] of buffers)
+    if (!locate(m.memory, addr, size).ok)
+      return `the ${what} of ${size} bytes at 0x${addr.toString(16)} is outside every region`;
+  return undefined;
 }
 
 function helperArg(insn: Insn, m: Machine, world: ReplayWorld, staticCheck: boolean) {

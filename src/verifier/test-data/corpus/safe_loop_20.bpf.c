@@ -1,0 +1,12 @@
+#include "corpus.h"
+/* Safe: a constant 20-iteration loop. The kernel accepts it; bounded
+ * unrolling (8) cannot show it safe, so this is an expected failure. */
+SEC("lsm/file_open")
+int BPF_PROG(prog, struct file *file, int ret)
+{
+	__u64 sum = 0;
+#pragma clang loop unroll(disable)
+	for (__u32 i = 0; i < 20; i++) /* BUG */
+		sum += bpf_ktime_get_ns() & 1;
+	return sum > 30 ? -EPERM : 0;
+}
