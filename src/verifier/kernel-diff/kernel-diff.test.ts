@@ -1,0 +1,71 @@
+// The pieces of the differential suite that need no kernel: mutants stay
+// readable objects that differ from the original in exactly one slot, and
+// the comparison classifies each combination of verdicts.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { repoRoot } from "../corpus/build-corpus.js";
+import { readObject } from "../object/index.js";
+import type { VerifyResult } from "../report/index.js";
+import { compare, isMemorySafety, kernelReason } from "./compare.js";
+import { mutants } from "./mutate.js";
+
+test("mutants: deterministic, readable, one 8-byte slot changed", () => {
+  const bytes = readFileSync(join(repoRoot, "build", "bpf", "file_guard.bpf.o"));
+  const a = mutants(bytes, "file_guard.bpf.o", 10, 7);
+  const b = mutants(bytes, "file_guard.bpf.o", 10, 7);
+  assert.equal(a.length, 10);
+  assert.deepEqual(
+    a.map((m) => m.change),
+    b.map((m) => m.change),
+  );
+  for (const m of a) {
+    assert.equal(readObject(m.bytes, m.name).kind, "ok");
+    const diff = [...m.bytes].flatMap((x, i) => (x === bytes[i] ? [] : [i]));
+    assert.ok(diff.length > 0 && (diff.at(-1) ?? 0) - (diff[0] ?? 0) < 8, m.change);
+  }
+});
+
+const result = (status: "proved" | "violated"): VerifyResult =>
+  ({
+    file: "x",
+    solver: "s",
+    ok: status === "proved",
+    ms: 0,
+    totals: { proved: 0, violated: 0, unconfirmed: 0, unknown: 0, lints: 0 },
+    programs: [
+      {
+        name: "p",
+        error: undefined,
+        truncated: false,
+        obligations: [{ kind: "stack-bounds", lint: false, status }],
+      },
+    ],
+  }) as unknown as VerifyResult;
+
+test("compare: agreement, our rejections and kernel rejections by reason", () => {
+  assert.deepEqual(compare(result("proved"), { kind: "accepted" }), {
+    kind: "agree",
+    verdict: "safe",
+  });
+  assert.deepEqual(compare(result("violated"), { kind: "rejected", reason: "x" }), {
+    kind: "agree",
+    verdict: "unsafe",
+  });
+  assert.equal(compare(result("violated"), { kind: "accepted" }).kind, "we-reject");
+  const k = compare(result("proved"), {
+    kind: "rejected",
+    reason: "invalid stack off=-520 size=8",
+  });
+  assert.deepEqual(k, {
+    kind: "kernel-rejects",
+    memorySafety: true,
+    why: "invalid stack off=-520 size=8",
+  });
+  assert.equal(isMemorySafety("unknown func bpf_foo#999"), false);
+  assert.equal(
+    kernelReason("0: (b7) r0 = 0\nR0 !read_ok\nprocessed 1 insns (limit 1000000)\n"),
+    "R0 !read_ok",
+  );
+});
