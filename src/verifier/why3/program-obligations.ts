@@ -53,14 +53,18 @@ export function contextSize(prog: ProgramSpec, btf: Btf = loadKernelBtf()): numb
   return size;
 }
 
-/** Reads an object and explores each of its programs. */
-export function objectObligations(path: string): ProgramObligations[] {
+/** Reads an object and explores each of its programs (maxPaths caps each exploration). */
+export function objectObligations(path: string, maxPaths?: number): ProgramObligations[] {
   const object = basename(path).replace(/\.bpf\.o$|\.o$/, "");
   const read = readObject(readFileSync(path), basename(path));
   if (read.kind !== "ok") throw new Error(`obligations: ${path}: ${read.issues[0]?.message}`);
   return read.value.programs.map((prog) => {
     const linked = linkProgram(read.value, prog);
-    const context = objectContext(read.value, prog, linked, { ctxSize: contextSize(prog) });
+    const limits = maxPaths === undefined ? {} : { maxPaths };
+    const context = objectContext(read.value, prog, linked, {
+      ctxSize: contextSize(prog),
+      ...limits,
+    });
     const ex = explore(buildCfg(linked.insns), context);
     return { object, program: prog.name, ...ex };
   });

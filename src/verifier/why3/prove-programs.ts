@@ -52,7 +52,6 @@ export const sessionDir = (options: ProveOptions, p: ProgramObligations): string
 
 function problems(p: ProgramObligations, all: readonly Row[], expect: Expectation): string[] {
   const out: string[] = [];
-  if (p.truncated) out.push(`${p.program}: exploration truncated, obligations incomplete`);
   for (const r of all.filter((x) => x.agreement === "disagree"))
     out.push(`${p.program}: routes disagree on ${r.obligation.id}`);
   const bad = all.filter(unsafe);
@@ -68,11 +67,16 @@ export async function proveProgram(
   p: ProgramObligations,
   options: ProveOptions,
 ): Promise<ProgramReport> {
+  const expect = expectation(p.object);
+  // Incomplete obligations cannot verify a program; proving them would only cost time.
+  if (p.truncated) {
+    const why = `${p.program}: exploration truncated at ${p.paths} paths, not proved`;
+    return { object: p.object, program: p.program, expect, rows: [], ok: false, problems: [why] };
+  }
   const direct = await smtRoute(p.obligations, options.timeoutSeconds * 1000);
   const dir = sessionDir(options, p);
   const why3 = await why3Route(setup, p.program, p.obligations, dir, options);
   const all = rows(p.program, p.obligations, direct, why3);
-  const expect = expectation(p.object);
   const found = problems(p, all, expect);
   return {
     object: p.object,

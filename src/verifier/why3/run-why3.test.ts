@@ -32,7 +32,14 @@ test("replay holds for an unchanged session and fails when a proved goal no long
   );
   assert.equal((await replay(setup, dir, options)).ok, true);
   const file = join(dir, "replayed.mlw");
-  writeFileSync(file, readFileSync(file, "utf8").replace("(0xFF:BV64.t))", "(0x7F:BV64.t))"));
+  writeFileSync(
+    file,
+    readFileSync(file, "utf8").replace(
+      "(0xFF:BV64.t)) (0xFF:BV64.t))",
+      "(0xFF:BV64.t)) (0x7F:BV64.t))",
+    ),
+  );
+  assert.match(readFileSync(file, "utf8"), /\(0x7F:BV64\.t\)\)/, "the goal was broken");
   const broken = await replay(setup, dir, options);
   assert.equal(broken.ok, false, broken.output);
   assert.match(broken.output, /mem_bounds_at_1/);
