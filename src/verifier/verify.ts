@@ -114,7 +114,7 @@ async function verifyProgram(
     progType: prog.progType,
     insns: linked.insns.length,
   };
-  const failed = (error: string): ProgramReport => ({
+  const failed = (error: string | undefined): ProgramReport => ({
     ...base,
     context: info.kind === "ok" ? info.source : "",
     ctxSize: info.kind === "ok" ? info.ctxSize : 0,
@@ -136,6 +136,9 @@ async function verifyProgram(
     ...(options.maxPaths === undefined ? {} : { maxPaths: options.maxPaths }),
   });
   const ex = explore(cfg, context);
+  // An incomplete obligation set proves nothing; its queries (over thousands of paths) are not run.
+  if (ex.truncated)
+    return { ...failed(undefined), context: info.source, paths: ex.paths, truncated: true };
   const where = sourceMap(obj, prog);
   const setup = {
     obj,
