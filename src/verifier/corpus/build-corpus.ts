@@ -4,8 +4,7 @@
 // here rather than written down, so editing a program cannot leave a stale
 // line number behind.
 import { execFileSync } from "node:child_process";
-import { mkdtempSync, readFileSync, readdirSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, readFileSync, readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -36,7 +35,20 @@ export function bugLine(source: string): number {
   return at + 1;
 }
 
+/** Objects are cached here: clang under the test VM's emulation takes minutes for the corpus. */
+export const corpusBuildDir = join(repoRoot, "build", "verifier-corpus");
+
+const mtime = (path: string): number => {
+  try {
+    return statSync(path).mtimeMs;
+  } catch {
+    return -1;
+  }
+};
+
 export function compile(source: string, out: string, defines: readonly string[] = []): Buffer {
+  const inputs = [join(corpusDir, source), join(corpusDir, "corpus.h")];
+  if (mtime(out) > Math.max(...inputs.map(mtime))) return readFileSync(out);
   execFileSync("clang-19", [
     ...FLAGS,
     ...defines.map((d) => `-D${d}`),
@@ -53,7 +65,8 @@ export function compile(source: string, out: string, defines: readonly string[] 
 }
 
 export function buildCorpus(): CorpusProgram[] {
-  const out = mkdtempSync(join(tmpdir(), "pw-corpus-"));
+  const out = corpusBuildDir;
+  mkdirSync(out, { recursive: true });
   return corpusSources().map((source) => {
     const name = source.replace(/\.bpf\.c$/, "");
     return {
