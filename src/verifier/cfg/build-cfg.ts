@@ -124,11 +124,18 @@ function blockEdges(
   }
 }
 
+/** Entries of functions: targets of local calls and of lddw src=func (callbacks). */
 function callTargets(insns: readonly PlacedInsn[], code: Code): number[] {
   const targets = new Set<number>();
   for (const p of insns) {
-    const t = branchTarget(p);
-    if (p.insn.kind === "call" && t !== undefined && code.has(t)) targets.add(t);
+    const t = branchTarget(p) ?? addressTaken(p);
+    if ((p.insn.kind === "call" || p.insn.kind === "lddw") && t !== undefined && code.has(t))
+      targets.add(t);
   }
   return [...targets].sort((a, b) => a - b);
+}
+
+/** The function an lddw src=func takes the address of (e.g. a bpf_loop callback). */
+export function addressTaken(p: PlacedInsn): number | undefined {
+  return p.insn.kind === "lddw" && p.insn.src === "func" ? p.pc + 1 + p.insn.imm : undefined;
 }

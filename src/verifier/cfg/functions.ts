@@ -12,7 +12,7 @@ import {
   type Func,
 } from "./cfg.js";
 import { reachable, reversePostorder } from "./order.js";
-import { branchTarget } from "./build-cfg.js";
+import { addressTaken, branchTarget } from "./build-cfg.js";
 
 export function buildFunctions(
   cfg: Cfg,
@@ -63,8 +63,21 @@ export function callees(functions: readonly Func[], f: number): number[] {
   return [...new Set((functions[f]?.calls ?? []).map((c) => byEntry.get(c.callee) ?? 0))];
 }
 
+/** Functions whose address live code takes (callbacks): live like called ones. */
+function callbackFunctions(cfg: Cfg, functions: readonly Func[], f: number): number[] {
+  const byEntry = new Map(functions.map((fn, i) => [fn.entry, i]));
+  return (functions[f]?.blocks ?? [])
+    .flatMap((b) => cfg.blocks[b]?.insns ?? [])
+    .map((p) => addressTaken(p))
+    .map((pc) => (pc === undefined ? undefined : byEntry.get(cfg.blockAt.get(pc) ?? -1)))
+    .filter((g): g is number => g !== undefined);
+}
+
 function checkCallGraph(cfg: Cfg, functions: readonly Func[], issues: CfgIssue[]): void {
-  const live = reachable(0, (f) => callees(functions, f));
+  const live = reachable(0, (f) => [
+    ...callees(functions, f),
+    ...callbackFunctions(cfg, functions, f),
+  ]);
   const liveBlocks = new Set([...live].flatMap((f) => functions[f]?.blocks ?? []));
   for (const b of cfg.blocks)
     if (!liveBlocks.has(b.id))

@@ -36,7 +36,14 @@ export function linkProgram(obj: ObjectSpec, prog: ProgramSpec): LinkedProgram {
   return { name: prog.name, insns, issues: decoded.issues, lddwTargets };
 }
 
+/**
+ * Points a call, or an lddw that takes a subprogram's address (a bpf_loop
+ * callback), at its callee, as libbpf does: the lddw becomes src=func with
+ * imm = the callee's offset relative to the next instruction.
+ */
 function retarget(p: PlacedInsn, target: number): Insn {
-  if (p.insn.kind !== "call") return p.insn;
-  return { kind: "call", target: { kind: "local", off: target - p.pc - 1 } };
+  if (p.insn.kind === "call")
+    return { kind: "call", target: { kind: "local", off: target - p.pc - 1 } };
+  if (p.insn.kind === "lddw") return { ...p.insn, src: "func", imm: target - p.pc - 1, nextImm: 0 };
+  return p.insn;
 }
