@@ -1,3 +1,6 @@
+// WORK IN PROGRESS, not run by npm test: under TCG this suite exceeded the
+// 900 s VM timeout in all three attempts (see the issue 5 note). Rename back
+// to verifier-diff.kernel.test.ts once it fits.
 // Differential testing of Proofwall's verifier against the kernel's, in the
 // test VM: the corpus (buggy and fixed builds), the project's objects and
 // mutants of them are verified by us and loaded (never attached) by libbpf.
