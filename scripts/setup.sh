@@ -9,6 +9,7 @@ packages=(
   clang-19 llvm-19 libbpf-dev libbpf1 bpftool libelf-dev make gcc libc6-dev  # kernel programs, benchmark loops
   qemu-system-x86 busybox-static cpio kmod                     # the test VM
   z3 cvc5 cvc4 why3                                            # solvers for the verifier
+  etcd-server                                                  # fleet store (fleet tests start their own)
 )
 
 missing=()
