@@ -1,6 +1,7 @@
-// Test support: the real `proofwall agent --no-kernel` as a child process with
-// its own control socket, policy file and state directory under a temp dir,
-// and the real CLI to talk to it.
+// Test support: the real `proofwall agent` as a child process with its own
+// control socket, policy file and state directory under a temp dir, and the
+// real CLI to talk to it. Without a kernel (--no-kernel) by default; with
+// `kernel`, in the test VM, it loads, attaches and pins under `pinRoot`.
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -23,27 +24,34 @@ export class AgentHarness {
   #child: ChildProcess | null = null;
   #exit: Promise<number | null> | null = null;
 
-  constructor(policyText: string) {
+  readonly stateDir: string;
+
+  constructor(
+    policyText: string,
+    readonly engine: { kernel: false } | { kernel: true; pinRoot: string } = { kernel: false },
+  ) {
     this.dir = mkdtempSync(join(tmpdir(), "pw-agent-"));
     // Other users must reach the socket for the SO_PEERCRED test.
     chmodSync(this.dir, 0o755);
     this.socket = join(this.dir, "control.sock");
     this.policyFile = join(this.dir, "policy.yaml");
     writeFileSync(this.policyFile, policyText);
+    this.stateDir = join(this.dir, "state");
   }
 
   /** Starts the agent and resolves once it logs "agent ready". */
   async start(extra: readonly string[] = []): Promise<void> {
+    const engine = this.engine.kernel ? ["--pin-root", this.engine.pinRoot] : ["--no-kernel"];
     const args = [
       CLI,
       "agent",
-      "--no-kernel",
+      ...engine,
       "--policy",
       this.policyFile,
       "--control",
       this.socket,
       "--state-dir",
-      join(this.dir, "state"),
+      this.stateDir,
       ...extra,
     ];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
@@ -51,7 +59,9 @@ export class AgentHarness {
     this.#exit = new Promise((resolve) => child.on("exit", (code) => resolve(code)));
     let text = "";
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`agent did not start:\n${text}`)), 15000);
+      // Loading and attaching under TCG takes far longer than a no-kernel start.
+      const ms = this.engine.kernel ? 120_000 : 15_000;
+      const timer = setTimeout(() => reject(new Error(`agent did not start:\n${text}`)), ms);
       child.stderr?.on("data", (c: Buffer) => (text += c.toString()));
       child.stdout?.on("data", (c: Buffer) => {
         text += c.toString();
@@ -82,7 +92,7 @@ export class AgentHarness {
     const withControl = options.control === false ? args : [...args, "--control", this.socket];
     const r = spawnSync(process.execPath, [CLI, ...withControl], {
       encoding: "utf8",
-      timeout: 20000,
+      timeout: this.engine.kernel ? 60_000 : 20_000,
       ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };

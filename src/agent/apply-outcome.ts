@@ -2,7 +2,8 @@
 // logs and the control API's apply answer.
 import type { ApplyStage, PolicyMeta } from "./enforcer.js";
 
-export type ApplyTrigger = "startup" | "file-change" | "sighup" | "control";
+/** "identity": the periodic re-resolve of users, services and files. */
+export type ApplyTrigger = "startup" | "file-change" | "sighup" | "control" | "identity";
 
 /** "read" and "check" fail in the daemon, the others in the Enforcer. */
 export type RejectStage = "read" | "check" | ApplyStage;

@@ -31,20 +31,25 @@ async function explain(ctx: HandlerContext, query: ExplainQuery): Promise<unknow
   if (current === null) return { ok: false, error: "explain: no policy has been applied" };
   const resolved = resolveQuery(ctx.explainDeps(), query);
   if (resolved.kind === "error") return { ok: false, error: resolved.reason };
-  if (ctx.enforcer.explain) {
-    const live = await ctx.enforcer.explain(resolved.request);
-    if (live.kind === "live")
-      return { ok: true, source: "live-maps", policy: live.policy, decision: live.decision };
-  }
   const decision = decide(current.policy, resolved.request);
   const rule = current.policy.rules.find((r) => r.id === decision.ruleId) ?? null;
-  return {
-    ok: true,
-    source: "policy",
-    policy: current.meta,
-    decision,
-    ruleAction: rule?.action ?? null,
-  };
+  const ruleAction = rule?.action ?? null;
+  const live = ctx.enforcer.explain ? await ctx.enforcer.explain(resolved.request) : null;
+  if (live?.kind === "live") {
+    // The kernel's answer comes from the maps; decide() supplies the reason and a cross-check.
+    const agrees = live.action === decision.action && live.ruleId === decision.ruleId;
+    const kernel = { action: live.action, ruleId: live.ruleId };
+    return {
+      ok: true,
+      source: "live-maps",
+      policy: live.policy,
+      decision,
+      live: kernel,
+      agrees,
+      ruleAction,
+    };
+  }
+  return { ok: true, source: "policy", policy: current.meta, decision, ruleAction };
 }
 
 function events(ctx: HandlerContext, follow: boolean, reply: Reply): void {

@@ -135,8 +135,16 @@ export class Daemon {
     // Same text is not enough: a restarted service has a new cgroup id, a
     // replaced file a new inode, so "unchanged" compares what was resolved.
     const resolved = fingerprint(loaded.policy);
-    if (cur && cur.meta.hash === loaded.hash && cur.resolved === resolved && trigger !== "control")
-      return this.#record({ kind: "unchanged", policy: cur.meta, trigger, time });
+    if (
+      cur &&
+      cur.meta.hash === loaded.hash &&
+      cur.resolved === resolved &&
+      trigger !== "control"
+    ) {
+      const unchanged: ApplyOutcome = { kind: "unchanged", policy: cur.meta, trigger, time };
+      // The periodic re-resolve finds nothing new almost always: not worth a log line.
+      return trigger === "identity" ? unchanged : this.#record(unchanged);
+    }
     const meta = { name: loaded.policy.name, hash: loaded.hash, generation: this.#generation + 1 };
     const r = await this.#o.enforcer.apply(loaded.policy, meta);
     if (r.kind === "rejected") return this.#reject(trigger, r.stage, [r.reason]);

@@ -6,7 +6,7 @@
 // `kind`: callers switch on it and never test a boolean for a verdict.
 import type { Logger } from "pino";
 import type { FileKey } from "../abi/file-key.js";
-import type { Action, Decision, Mode, Policy, Request, RequestKind } from "../policy/index.js";
+import type { Action, Mode, Policy, Request, RequestKind } from "../policy/index.js";
 
 /** Identifies one applied policy: what the operator sees in `proofwall status`. */
 export interface PolicyMeta {
@@ -110,7 +110,13 @@ export type Unsubscribe = () => void;
 
 export type ExplainResult =
   /** Looked up the way the kernel does it, in the maps currently in force. */
-  | { readonly kind: "live"; readonly decision: Decision; readonly policy: PolicyMeta }
+  | {
+      readonly kind: "live";
+      readonly action: Action;
+      /** The deciding rule, or null when the class default decided. */
+      readonly ruleId: string | null;
+      readonly policy: PolicyMeta;
+    }
   | { readonly kind: "no-policy" };
 
 export interface Enforcer {

@@ -9,7 +9,7 @@ import { cgroup2Root, systemResolver } from "../policy/system-resolver.js";
 import { systemAccounts } from "./accounts.js";
 import { listenControl } from "./control-server.js";
 import { Daemon } from "./daemon.js";
-import type { CreateEnforcer, Enforcer } from "./enforcer.js";
+import type { Enforcer } from "./enforcer.js";
 import { AgentMetrics } from "./metrics.js";
 import { listenMetrics, parseHostPort } from "./metrics-server.js";
 import { NoKernelEnforcer } from "./no-kernel-enforcer.js";
@@ -24,14 +24,16 @@ export interface AgentOptions {
   readonly metrics: string | null;
   readonly stateDir: string;
   readonly debounceMs: number;
+  /** bpffs directory of the kernel engine's pins. */
+  readonly pinRoot: string;
+  /** How often identities (cgroup ids, inodes, uids) are re-resolved; 0: never. */
+  readonly resolveIntervalMs: number;
 }
 
-async function kernelEnforcer(stateDir: string, log: Logger): Promise<Enforcer> {
-  const spec = "../enforce/index.js"; // built by the kernel engine; absent until then
-  const mod = (await import(spec).catch(() => ({}))) as { createKernelEnforcer?: CreateEnforcer };
-  if (!mod.createKernelEnforcer)
-    throw new Error("agent: the kernel engine (src/enforce/) is not built; run with --no-kernel");
-  return mod.createKernelEnforcer({ stateDir, log });
+async function kernelEnforcer(o: AgentOptions, log: Logger): Promise<Enforcer> {
+  // Imported only here: the no-kernel agent never loads libbpf.
+  const { createKernelEnforcer } = await import("../enforce/index.js");
+  return createKernelEnforcer({ stateDir: o.stateDir, log, pinRoot: o.pinRoot });
 }
 
 function explainDeps() {
@@ -44,7 +46,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   const metricsAt = o.metrics === null ? null : parseHostPort(o.metrics);
   if (o.metrics !== null && metricsAt === null)
     throw new Error(`agent: --metrics ${o.metrics}: expected host:port`);
-  const enforcer = o.kernel ? await kernelEnforcer(o.stateDir, log) : new NoKernelEnforcer();
+  const enforcer = o.kernel ? await kernelEnforcer(o, log) : new NoKernelEnforcer();
   const metrics = new AgentMetrics();
   const daemon = new Daemon({
     enforcer,
@@ -77,12 +79,19 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     stopping = true;
     log.info({ why }, "agent stopping; pinned enforcement stays unless uninstalled");
     watch?.close();
+    if (resolveTimer) clearInterval(resolveTimer);
     http?.close();
     await control.close();
     rmSync(o.control, { force: true });
     await daemon.stop();
     process.exit(code);
   }
+  // A restarted service has a new cgroup id, a replaced binary a new inode:
+  // re-resolving keeps rules on them; an unchanged result applies nothing.
+  const resolveTimer =
+    o.resolveIntervalMs > 0
+      ? setInterval(() => void daemon.reload("identity"), o.resolveIntervalMs).unref()
+      : null;
   process.on("SIGHUP", () => void daemon.reload("sighup"));
   process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
   process.on("SIGINT", () => void shutdown("SIGINT", 0));

@@ -10,6 +10,8 @@ interface Opts {
   metrics?: string;
   stateDir: string;
   debounce: string;
+  pinRoot: string;
+  resolveInterval: string;
 }
 
 export function register(program: Command): void {
@@ -31,6 +33,16 @@ export function register(program: Command): void {
     .option("--metrics <host:port>", "serve Prometheus metrics at http://host:port/metrics")
     .option("--state-dir <dir>", "where the agent keeps its state", "/var/lib/proofwall")
     .option("--debounce <ms>", "quiet time after a policy file change before reloading", "300")
+    .option(
+      "--pin-root <dir>",
+      "bpffs directory for the pinned programs and maps",
+      "/sys/fs/bpf/proofwall",
+    )
+    .option(
+      "--resolve-interval <s>",
+      "re-resolve users, services and files this often; 0 disables",
+      "10",
+    )
     .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
     .action(async (o: Opts) => {
       const { runAgent } = await import("../agent/run-agent.js");
@@ -41,6 +53,8 @@ export function register(program: Command): void {
         metrics: o.metrics ?? null,
         stateDir: o.stateDir,
         debounceMs: Number(o.debounce),
+        pinRoot: o.pinRoot,
+        resolveIntervalMs: Number(o.resolveInterval) * 1000,
       });
     });
 }

@@ -62,9 +62,19 @@ export function renderExplain(a: {
   source: string;
   policy: PolicyMeta;
   decision: Decision;
+  live?: { action: string; ruleId: string | null };
+  agrees?: boolean;
 }): string[] {
   const d = a.decision;
+  const mismatch =
+    a.live && a.agrees === false
+      ? [
+          `MISMATCH: the kernel maps say ${a.live.action} by ${a.live.ruleId ?? "default"}, ` +
+            `decide() on the policy says ${d.action} by ${d.ruleId ?? "default"}`,
+        ]
+      : [];
   return [
+    ...mismatch,
     `${d.action} by ${d.ruleId === null ? "default" : `rule ${d.ruleId}`}`,
     `why:    ${why(d)}`,
     `policy: ${a.policy.name} generation ${a.policy.generation}, decided ${a.source === "live-maps" ? "from the live kernel maps" : "by decide() on the policy in force"}`,

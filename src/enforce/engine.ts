@@ -1,17 +1,20 @@
 // Loads the enforce_* objects, attaches their programs and owns the policy
 // maps: open -> resize -> rodata -> load -> attach, in libbpf's order. The
 // first object creates the shared maps, the others reuse them, so every hook
-// reads one policy. Nothing here attaches unless start() is called.
-import { BpfObject, RingBufferReader, type BpfLink, type BpfMap } from "../kernel/index.js";
+// reads one policy. Nothing here attaches unless attach() is called. An
+// engine can also be adopted from pins left by an earlier agent: the same maps
+// and links, with no reload and no second attach.
+import { BpfObject, RingBufferReader, type BpfMap } from "../kernel/index.js";
 import { bpfObjectPath } from "../paths.js";
 import type { MapImage } from "../compile/image.js";
 import { activeGeneration, switchTo, type PolicyMapSet } from "./generations.js";
 import { kernelShape } from "./kernel-shape.js";
 import { decodeDecision, type PwDecision } from "../abi/decision.js";
+import { adoptPins, pinAll, unpinAll, type NamedLink } from "./pins.js";
 
 /** The hook families, one object each; the first one owns the shared maps. */
 export const ENFORCE_OBJECTS = ["enforce_file"] as const;
-const SHARED_MAPS = [
+export const SHARED_MAPS = [
   "pw_control",
   "pw_config",
   "pw_objects",
@@ -19,7 +22,8 @@ const SHARED_MAPS = [
   "pw_decisions",
   "pw_rate",
   "pw_counters",
-];
+] as const;
+export type SharedMapName = (typeof SHARED_MAPS)[number];
 
 export interface EngineOptions {
   /** Capacity of pw_rules and pw_objects, shared by both generations. */
@@ -29,14 +33,21 @@ export interface EngineOptions {
   readonly eventIntervalNs?: bigint;
 }
 
+export type EngineMaps = PolicyMapSet & {
+  readonly decisions: BpfMap;
+  readonly counters: BpfMap;
+};
+
 export class Engine implements AsyncDisposable {
-  private readonly links: BpfLink[] = [];
   private reader: RingBufferReader | undefined;
   private readonly ruleIds: (readonly string[])[] = [[], []];
 
   private constructor(
     private readonly objects: BpfObject[],
-    readonly maps: PolicyMapSet & { readonly decisions: BpfMap; readonly counters: BpfMap },
+    private readonly shared: ReadonlyMap<string, BpfMap>,
+    private readonly attached: NamedLink[],
+    /** "loaded" by this process, or "adopted" from an earlier agent's pins. */
+    readonly origin: "loaded" | "adopted",
   ) {}
 
   static load(options: EngineOptions = {}): Engine {
@@ -63,20 +74,47 @@ export class Engine implements AsyncDisposable {
     }
     const first = objects[0];
     if (!first) throw new Error("load enforce objects: none configured");
-    return new Engine(objects, {
-      control: first.map("pw_control"),
-      config: first.map("pw_config"),
-      objects: first.map("pw_objects"),
-      rules: first.map("pw_rules"),
-      decisions: first.map("pw_decisions"),
-      counters: first.map("pw_counters"),
-    });
+    const shared = new Map(SHARED_MAPS.map((m) => [m, first.map(m)] as const));
+    return new Engine(objects, shared, [], "loaded");
+  }
+
+  /** The engine an earlier agent pinned under `dir`, or null when nothing is pinned there. */
+  static adopt(dir: string): Engine | null {
+    const pins = adoptPins(dir, SHARED_MAPS);
+    return pins && new Engine([], pins.maps, pins.links, "adopted");
+  }
+
+  get maps(): EngineMaps {
+    const m = (name: SharedMapName) => {
+      const map = this.shared.get(name);
+      if (!map) throw new Error(`engine: map ${name} missing`);
+      return map;
+    };
+    return {
+      control: m("pw_control"),
+      config: m("pw_config"),
+      objects: m("pw_objects"),
+      rules: m("pw_rules"),
+      decisions: m("pw_decisions"),
+      counters: m("pw_counters"),
+    };
   }
 
   /** Attaches every program of every object (LSM hooks). */
   attach(): this {
-    for (const obj of this.objects) for (const p of obj.programs()) this.links.push(p.attachLsm());
+    for (const obj of this.objects)
+      for (const p of obj.programs()) this.attached.push({ name: p.name, link: p.attachLsm() });
     return this;
+  }
+
+  /** Pins maps and links under `dir`, so enforcement outlives this process. */
+  pin(dir: string): void {
+    pinAll(dir, this.shared, this.attached);
+  }
+
+  /** Removes the pins under `dir`; enforcement ends when this engine is disposed. */
+  unpin(dir: string): void {
+    unpinAll(dir);
   }
 
   /** Writes `image` beside the active policy and switches to it atomically. */
@@ -84,6 +122,11 @@ export class Engine implements AsyncDisposable {
     const gen = switchTo(this.maps, image);
     this.ruleIds[gen] = image.ruleIds;
     return gen;
+  }
+
+  /** Tells the engine the rule ids of a generation written by an earlier agent. */
+  rememberRuleIds(gen: number, ids: readonly string[]): void {
+    this.ruleIds[gen] = ids;
   }
 
   get generation(): number {
@@ -103,18 +146,26 @@ export class Engine implements AsyncDisposable {
     return this.reader;
   }
 
+  /** The attached programs by name, with their link ids. */
+  hooks(): readonly { readonly name: string; readonly linkId: number }[] {
+    return this.attached.map((a) => ({ name: a.name, linkId: a.link.id }));
+  }
+
   /** Detaches every program; the maps stay until dispose. */
   detach(): void {
-    for (const l of this.links.splice(0)) l[Symbol.dispose]();
+    for (const a of this.attached.splice(0)) a.link[Symbol.dispose]();
   }
 
   get attachedHooks(): number {
-    return this.links.length;
+    return this.attached.length;
   }
 
+  /** Releases this process's handles. Pinned links and maps stay in the kernel. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.detach();
     await this.reader?.close();
+    this.reader = undefined;
     for (const o of this.objects) o[Symbol.dispose]();
+    if (this.origin === "adopted") for (const m of this.shared.values()) m[Symbol.dispose]();
   }
 }

@@ -1,0 +1,226 @@
+// The agent's kernel engine: the Enforcer contract on top of Engine. start()
+// adopts an earlier agent's pins or loads, attaches and pins fresh; apply()
+// compiles, checks capacity, records the slot and switches; stop() lets go of
+// the handles and leaves the pins, so enforcement outlives the agent.
+import { join } from "node:path";
+import { GEN_OFFSET, GENERATIONS } from "../abi/policy-records.js";
+import type {
+  ApplyResult,
+  DecisionCount,
+  Enforcer,
+  EnforcerOptions,
+  EnforcerStatus,
+  EventListener,
+  ExplainResult,
+  MapFill,
+  PolicyMeta,
+  StartResult,
+  Unsubscribe,
+} from "../agent/enforcer.js";
+import { compilePolicy, modelDecide, modelMaps, type MapImage } from "../compile/index.js";
+import type { Policy, Request } from "../policy/index.js";
+import { clearSlots, readSlot, writeSlot, type SlotRecord } from "./applied-slots.js";
+import { readCounters } from "./counters.js";
+import { decisionEvent, hookLabel } from "./decision-event.js";
+import { Engine, type EngineOptions } from "./engine.js";
+import { entriesByGeneration, readLiveImage } from "./live-image.js";
+
+export const DEFAULT_PIN_ROOT = "/sys/fs/bpf/proofwall";
+
+export interface KernelEnforcerOptions extends EnforcerOptions {
+  /** bpffs directory; the engine pins under `<pinRoot>/enforce`. */
+  readonly pinRoot?: string;
+  readonly engine?: EngineOptions;
+}
+
+const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+export class KernelEnforcer implements Enforcer {
+  readonly kind = "kernel";
+  readonly #o: KernelEnforcerOptions;
+  readonly #pinDir: string;
+  #engine: Engine | null = null;
+  readonly #slots: (SlotRecord | null)[] = [null, null];
+  readonly #listeners = new Set<EventListener>();
+  #unknownEvents = 0;
+
+  constructor(options: KernelEnforcerOptions) {
+    this.#o = options;
+    this.#pinDir = join(options.pinRoot ?? DEFAULT_PIN_ROOT, "enforce");
+  }
+
+  get pinDir(): string {
+    return this.#pinDir;
+  }
+
+  async start(): Promise<StartResult> {
+    const adopted = Engine.adopt(this.#pinDir);
+    if (adopted) return this.#adopt(adopted);
+    const engine = Engine.load(this.#o.engine).attach();
+    try {
+      engine.pin(this.#pinDir);
+    } catch (err) {
+      await engine[Symbol.asyncDispose]();
+      throw err;
+    }
+    clearSlots(this.#o.stateDir, GENERATIONS);
+    this.#engine = engine;
+    this.#listen(engine);
+    return { kind: "fresh" };
+  }
+
+  #adopt(engine: Engine): StartResult {
+    this.#engine = engine;
+    for (let s = 0; s < GENERATIONS; s++) {
+      this.#slots[s] = readSlot(this.#o.stateDir, s);
+      engine.rememberRuleIds(s, this.#slots[s]?.ruleIds ?? []);
+    }
+    this.#listen(engine);
+    const active = this.#slots[engine.generation];
+    // Pins without a record: programs in force with the default posture only.
+    if (!active) return { kind: "fresh" };
+    return { kind: "adopted", policy: active.policy };
+  }
+
+  #listen(engine: Engine): void {
+    const slots = {
+      ruleId: (slot: number, rule: number | null) => engine.ruleId(slot, rule),
+      generation: (slot: number) => this.#slots[slot]?.policy.generation ?? 0,
+    };
+    engine.onDecision((d) => {
+      const event = decisionEvent(d, slots);
+      if (!event) {
+        this.#unknownEvents++;
+        return;
+      }
+      for (const f of this.#listeners) f(event);
+    });
+  }
+
+  #live(): Engine {
+    if (!this.#engine) throw new Error("kernel enforcer: not started");
+    return this.#engine;
+  }
+
+  async apply(policy: Policy, meta: PolicyMeta): Promise<ApplyResult> {
+    const t0 = performance.now();
+    const engine = this.#live();
+    const current = this.#slots[engine.generation]?.policy ?? null;
+    let image: MapImage;
+    try {
+      image = compilePolicy(policy);
+    } catch (e) {
+      return { kind: "rejected", stage: "compile", reason: `compile: ${errorText(e)}`, current };
+    }
+    const full = this.#capacityProblem(engine, image);
+    if (full) return { kind: "rejected", stage: "capacity", reason: full, current };
+    const next = (engine.generation + 1) % GENERATIONS;
+    const record: SlotRecord = { policy: meta, mode: policy.mode, ruleIds: image.ruleIds };
+    try {
+      writeSlot(this.#o.stateDir, next, record);
+      const gen = engine.apply(image);
+      this.#slots[gen] = record;
+    } catch (e) {
+      return { kind: "rejected", stage: "kernel", reason: `write maps: ${errorText(e)}`, current };
+    }
+    return { kind: "applied", policy: meta, durationMs: performance.now() - t0 };
+  }
+
+  /** Both generations share each map: the new one must fit beside the one in force. */
+  #capacityProblem(engine: Engine, image: MapImage): string | null {
+    const active = engine.generation;
+    const checks = [
+      ["pw_objects", engine.maps.objects, GEN_OFFSET.objects, image.objects.length],
+      ["pw_rules", engine.maps.rules, GEN_OFFSET.rules, image.rules.length],
+    ] as const;
+    for (const [name, map, offset, wanted] of checks) {
+      const inForce = entriesByGeneration(map, offset)[active] ?? 0;
+      if (inForce + wanted > map.maxEntries)
+        return `capacity ${name}: ${wanted} new entries + ${inForce} in force exceed max ${map.maxEntries}`;
+    }
+    return null;
+  }
+
+  status(): EnforcerStatus {
+    const engine = this.#engine;
+    const active = engine ? this.#slots[engine.generation] : null;
+    return {
+      kind: this.kind,
+      state: active
+        ? { kind: "enforcing", policy: active.policy, mode: active.mode }
+        : { kind: "idle" },
+      hooks: engine ? this.#hooks(engine) : [],
+      decisions: engine ? this.#decisions(engine) : [],
+      maps: engine ? this.#fill(engine) : [],
+      eventsDropped: this.#unknownEvents,
+    };
+  }
+
+  #hooks(engine: Engine): EnforcerStatus["hooks"] {
+    const state = engine.origin === "adopted" ? "adopted" : "attached";
+    return engine.hooks().map((h) => ({ name: h.name, state }));
+  }
+
+  #decisions(engine: Engine): DecisionCount[] {
+    const out: DecisionCount[] = [];
+    for (const [hook, row] of Object.entries(readCounters(engine.maps.counters)))
+      for (const [outcome, n] of Object.entries(row)) {
+        if (n === 0n) continue;
+        const action = outcome === "wouldDeny" ? "audit" : (outcome as DecisionCount["action"]);
+        out.push({ hook: hookLabel(hook), action, count: Number(n) });
+      }
+    return out;
+  }
+
+  #fill(engine: Engine): MapFill[] {
+    const { objects, rules } = engine.maps;
+    const count = (m: typeof objects, offset: number) =>
+      entriesByGeneration(m, offset).reduce((a, b) => a + b, 0);
+    return [
+      { name: "pw_objects", entries: count(objects, GEN_OFFSET.objects), max: objects.maxEntries },
+      { name: "pw_rules", entries: count(rules, GEN_OFFSET.rules), max: rules.maxEntries },
+    ];
+  }
+
+  subscribe(listener: EventListener): Unsubscribe {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Decides `request` from the maps in force, by the kernel's lookup procedure. */
+  async explain(request: Request): Promise<ExplainResult> {
+    const engine = this.#live();
+    const active = this.#slots[engine.generation];
+    if (!active) return { kind: "no-policy" };
+    const image = readLiveImage(engine.maps, active.ruleIds);
+    let live;
+    try {
+      live = modelDecide(modelMaps(image), request);
+    } catch {
+      return { kind: "no-policy" }; // a request class the lookup model does not cover yet
+    }
+    return {
+      kind: "live",
+      policy: active.policy,
+      action: live.action,
+      ruleId: engine.ruleId(engine.generation, live.rule),
+    };
+  }
+
+  async stop(): Promise<void> {
+    this.#listeners.clear();
+    await this.#engine?.[Symbol.asyncDispose]();
+    this.#engine = null;
+  }
+
+  async uninstall(): Promise<void> {
+    const engine = this.#engine;
+    engine?.unpin(this.#pinDir);
+    await this.stop();
+    clearSlots(this.#o.stateDir, GENERATIONS);
+    this.#slots.fill(null);
+  }
+}
+
+export const createKernelEnforcer = (options: KernelEnforcerOptions): Enforcer =>
+  new KernelEnforcer(options);
