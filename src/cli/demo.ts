@@ -3,9 +3,11 @@
 import type { Command } from "commander";
 import { fileURLToPath } from "node:url";
 
-async function runHere(): Promise<void> {
-  const { runDemo } = await import("../demo/scenario.js");
-  const ok = await runDemo((line) => console.log(line));
+async function runHere(first: boolean): Promise<void> {
+  const say = (line: string) => console.log(line);
+  const ok = first
+    ? await (await import("../demo/scenario.js")).runDemo(say)
+    : await (await import("../demo/agent-demo.js")).runAgentDemo(say);
   console.log(
     ok
       ? "\ndemo: every step behaved as expected"
@@ -14,12 +16,12 @@ async function runHere(): Promise<void> {
   process.exitCode = ok ? 0 : 1;
 }
 
-async function runInTestVm(): Promise<void> {
+async function runInTestVm(first: boolean): Promise<void> {
   const { runInVm } = await import("../vm/index.js");
   console.log("demo: this kernel cannot enforce (see `proofwall doctor`); running in the test VM");
   const main = fileURLToPath(new URL("./main.js", import.meta.url));
   const r = await runInVm({
-    argv: [process.execPath, main, "demo", "--here"],
+    argv: [process.execPath, main, "demo", "--here", ...(first ? ["--first-program"] : [])],
     onStdout: (t) => process.stdout.write(t),
     onStderr: (t) => process.stderr.write(t),
     onLog: (l) => process.stderr.write(`${l}\n`),
@@ -37,10 +39,17 @@ async function canEnforceHere(): Promise<boolean> {
 export function register(program: Command): void {
   program
     .command("demo")
-    .description("deny one file to one cgroup with an LSM program, show the event, then detach")
+    .description(
+      "run the agent with a policy that protects a directory of secrets: denials, events, explain, a runtime apply, kill -9, adoption, uninstall",
+    )
     .option("--here", "run on this kernel even if doctor says it cannot enforce")
-    .action(async (opts: { here?: boolean }) => {
-      if (opts.here || (await canEnforceHere())) await runHere();
-      else await runInTestVm();
+    .option(
+      "--first-program",
+      "the minimal demo instead: one LSM program guards one file from one cgroup",
+    )
+    .action(async (opts: { here?: boolean; firstProgram?: boolean }) => {
+      const first = opts.firstProgram === true;
+      if (opts.here || (await canEnforceHere())) await runHere(first);
+      else await runInTestVm(first);
     });
 }
