@@ -101,6 +101,8 @@ export interface DecisionEvent {
   readonly comm: string;
   /** The executable; the agent resolves it to a path when it can. */
   readonly exe: FileKey | null;
+  /** The executable's path, when the engine could name it as the event arrived. */
+  readonly exePath?: string | null;
   readonly cgroupId: bigint;
   readonly resource: EventResource;
 }

@@ -2,9 +2,9 @@
 // The executable is named from /proc/<pid>/exe while the process lives (and
 // only if it is still the same inode), else from the paths the policy names,
 // else by its key. The result is flat, printable and JSON-safe.
-import { readlinkSync, statSync } from "node:fs";
+import { readlinkSync } from "node:fs";
 import type { FileKey } from "../abi/file-key.js";
-import { kernelDev } from "../identity/file.js";
+import { fileKeyOf } from "../identity/file.js";
 import type { Policy } from "../policy/index.js";
 import type { Accounts } from "./accounts.js";
 import type { DecisionEvent, EventResource } from "./enforcer.js";
@@ -40,8 +40,8 @@ export function knownPaths(policy: Policy | null): Map<string, string> {
 function procExe(pid: number, key: FileKey): string | null {
   try {
     const path = readlinkSync(`/proc/${pid}/exe`);
-    const st = statSync(path, { bigint: true });
-    return st.ino === key.ino && kernelDev(st.dev) === key.dev ? path : null;
+    const k = fileKeyOf(path); // the mount's device, as the kernel sees it (overlayfs)
+    return k.ino === key.ino && k.dev === key.dev ? path : null;
   } catch {
     return null;
   }
@@ -68,7 +68,10 @@ export function nameEvent(
   const exe =
     e.exe === null
       ? null
-      : (procExe(e.pid, e.exe) ?? known.get(keyId(e.exe)) ?? `inode ${keyText(e.exe)}`);
+      : (e.exePath ??
+        procExe(e.pid, e.exe) ??
+        known.get(keyId(e.exe)) ??
+        `inode ${keyText(e.exe)}`);
   return {
     time: new Date(e.time).toISOString(),
     hook: e.hook,

@@ -9,9 +9,14 @@ import { AgentHarness } from "../agent/agent-harness.js";
 
 type Say = (line: string) => void;
 
+// Absolute paths: a shell with built-in applets (busybox, in the test VM)
+// would otherwise run its own sha256sum, a different executable.
+const SHA256SUM = "/usr/bin/sha256sum";
+const CAT = "/usr/bin/cat";
+
 const exception = (secrets: string) => `    - id: secrets-for-sha256sum
       action: allow
-      subjects: [{ executable: /usr/bin/sha256sum }]
+      subjects: [{ executable: ${SHA256SUM} }]
       files: { paths: [${secrets}/], operations: [read] }
 `;
 const policy = (secrets: string, withException = true) => `apiVersion: proofwall.dev/v1
@@ -66,14 +71,14 @@ export async function runAgentDemo(say: Say): Promise<boolean> {
   try {
     say(`starting the agent: policy ${agent.policyFile} protects ${secrets}/`);
     await agent.start(["--resolve-interval", "0"]);
-    steps.attempt(`cat ${key}`, `cat ${key}`, "denied");
-    steps.attempt(`sha256sum ${key} (the allowed program)`, `sha256sum ${key}`, "allowed");
+    steps.attempt(`cat ${key}`, `${CAT} ${key}`, "denied");
+    steps.attempt(`sha256sum ${key} (the allowed program)`, `${SHA256SUM} ${key}`, "allowed");
     steps.attempt(`cp ${key} /tmp`, `cp ${key} ${dir}/stolen`, "denied");
     steps.attempt(`rm ${key}`, `rm -f ${key}`, "denied");
     steps.show("events", agent.cli(["events"]).stdout);
     steps.show(
-      `explain --open ${key} --exe /usr/bin/cat`,
-      agent.cli(["explain", "--open", key, "--exe", "/usr/bin/cat"]).stdout,
+      `explain --open ${key} --exe ${CAT}`,
+      agent.cli(["explain", "--open", key, "--exe", CAT]).stdout,
     );
     steps.show("status", agent.cli(["status"]).stdout);
 
@@ -81,12 +86,12 @@ export async function runAgentDemo(say: Say): Promise<boolean> {
     const next = join(dir, "next.yaml");
     writeFileSync(next, policy(secrets, false));
     steps.check("apply succeeded", agent.cli(["apply", next]).code === 0);
-    steps.attempt(`sha256sum ${key}`, `sha256sum ${key}`, "denied");
+    steps.attempt(`sha256sum ${key}`, `${SHA256SUM} ${key}`, "denied");
 
     say("kill -9 the agent: the pinned programs and maps keep enforcing");
     agent.signal("SIGKILL");
     await agent.exited();
-    steps.attempt(`cat ${key}`, `cat ${key}`, "denied");
+    steps.attempt(`cat ${key}`, `${CAT} ${key}`, "denied");
     say("restart it: it adopts the pins instead of attaching again");
     writeFileSync(agent.policyFile, policy(secrets));
     await agent.start(["--resolve-interval", "0"]);
@@ -94,14 +99,14 @@ export async function runAgentDemo(say: Say): Promise<boolean> {
       "adopted",
       agent.logs.some((l) => l.includes("adopted pinned enforcement")),
     );
-    steps.attempt(`sha256sum ${key}`, `sha256sum ${key}`, "allowed");
+    steps.attempt(`sha256sum ${key}`, `${SHA256SUM} ${key}`, "allowed");
 
     say("proofwall uninstall: everything is removed");
     steps.check(
       "uninstalled",
       agent.cli(["uninstall"]).code === 0 && (await agent.exited()) === 10,
     );
-    steps.attempt(`cat ${key}`, `cat ${key}`, "allowed");
+    steps.attempt(`cat ${key}`, `${CAT} ${key}`, "allowed");
     return steps.failed === 0;
   } finally {
     await agent.stop();

@@ -16,12 +16,15 @@ const SlotSchema = z.object({
   }),
   mode: z.enum(["enforce", "audit"]),
   ruleIds: z.array(z.string()),
+  trees: z.array(z.string()).default([]),
 });
 
 export interface SlotRecord {
   readonly policy: PolicyMeta;
   readonly mode: Mode;
   readonly ruleIds: readonly string[];
+  /** Directory trees the policy's file rules cover: where events' files are named from. */
+  readonly trees: readonly string[];
 }
 
 const file = (stateDir: string, slot: number) => join(stateDir, `enforce-slot-${slot}.json`);

@@ -4,8 +4,10 @@
 // the handles and leaves the pins, so enforcement outlives the agent.
 import { join } from "node:path";
 import { GEN_OFFSET, GENERATIONS } from "../abi/policy-records.js";
+import { PathNamer } from "../agent/path-namer.js";
 import type {
   ApplyResult,
+  DecisionEvent,
   DecisionCount,
   Enforcer,
   EnforcerOptions,
@@ -43,6 +45,7 @@ export class KernelEnforcer implements Enforcer {
   readonly #slots: (SlotRecord | null)[] = [null, null];
   readonly #listeners = new Set<EventListener>();
   #unknownEvents = 0;
+  readonly #namer = new PathNamer();
 
   constructor(options: KernelEnforcerOptions) {
     this.#o = options;
@@ -75,6 +78,7 @@ export class KernelEnforcer implements Enforcer {
       this.#slots[s] = readSlot(this.#o.stateDir, s);
       engine.rememberRuleIds(s, this.#slots[s]?.ruleIds ?? []);
     }
+    this.#namer.indexTrees(this.#slots[engine.generation]?.trees ?? []);
     this.#listen(engine);
     const active = this.#slots[engine.generation];
     // Pins without a record: programs in force with the default posture only.
@@ -83,6 +87,7 @@ export class KernelEnforcer implements Enforcer {
   }
 
   #listen(engine: Engine): void {
+    void this.#namer.indexBinaries();
     const slots = {
       ruleId: (slot: number, rule: number | null) => engine.ruleId(slot, rule),
       generation: (slot: number) => this.#slots[slot]?.policy.generation ?? 0,
@@ -93,8 +98,16 @@ export class KernelEnforcer implements Enforcer {
         this.#unknownEvents++;
         return;
       }
-      for (const f of this.#listeners) f(event);
+      for (const f of this.#listeners) f(this.#named(event));
     });
+  }
+
+  /** Names the executable and the file now, while the process may still be alive. */
+  #named(event: DecisionEvent): DecisionEvent {
+    const exePath = event.exe ? this.#namer.exe(event.pid, event.exe) : null;
+    const r = event.resource;
+    const resource = r.kind === "file" ? { ...r, path: this.#namer.file(r.key) } : r;
+    return { ...event, exePath, resource };
   }
 
   #live(): Engine {
@@ -115,9 +128,16 @@ export class KernelEnforcer implements Enforcer {
     const full = this.#capacityProblem(engine, image);
     if (full) return { kind: "rejected", stage: "capacity", reason: full, current };
     const next = (engine.generation + 1) % GENERATIONS;
-    const record: SlotRecord = { policy: meta, mode: policy.mode, ruleIds: image.ruleIds };
+    const record: SlotRecord = {
+      policy: meta,
+      mode: policy.mode,
+      ruleIds: image.ruleIds,
+      trees: policyTrees(policy),
+    };
     try {
       writeSlot(this.#o.stateDir, next, record);
+      this.#namer.reset();
+      this.#namer.indexTrees(record.trees); // before the switch: the new policy may refuse it
       const gen = engine.apply(image);
       this.#slots[gen] = record;
     } catch (e) {
@@ -220,6 +240,15 @@ export class KernelEnforcer implements Enforcer {
     clearSlots(this.#o.stateDir, GENERATIONS);
     this.#slots.fill(null);
   }
+}
+
+/** Directories whose files the policy's file and exec rules cover. */
+function policyTrees(policy: Policy): string[] {
+  const trees = new Set<string>();
+  for (const r of policy.rules)
+    if (r.resource.kind === "files" || r.resource.kind === "exec")
+      for (const t of r.resource.targets) if (t.tree) trees.add(t.path);
+  return [...trees];
 }
 
 export const createKernelEnforcer = (options: KernelEnforcerOptions): Enforcer =>

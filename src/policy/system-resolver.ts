@@ -3,7 +3,8 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
-import { kernelDev } from "../identity/file.js";
+import { fileKeyOf } from "../identity/file.js";
+import { currentMounts } from "../identity/mounts.js";
 import type { CgroupLookup, FileLookup, Resolver, ServiceLookup } from "./resolver.js";
 
 /** name -> id from a colon-separated database (passwd, group): fields 0 and 2. */
@@ -86,14 +87,13 @@ export function systemResolver(etc = "/etc"): Resolver {
     }
   };
 
+  const mounts = currentMounts();
   const file = (path: string): FileLookup => {
     try {
       const st = statSync(path, { bigint: true });
-      return {
-        kind: "found",
-        key: { dev: kernelDev(st.dev), ino: st.ino },
-        directory: st.isDirectory(),
-      };
+      // The mount's device, not st_dev: overlayfs reports a lower layer's
+      // st_dev for files, while the kernel's hooks see the overlay superblock.
+      return { kind: "found", key: fileKeyOf(path, mounts), directory: st.isDirectory() };
     } catch (e) {
       return { kind: "missing", why: why(e) };
     }
