@@ -7,6 +7,7 @@ import type { Accounts } from "./accounts.js";
 import type { Daemon } from "./daemon.js";
 import type { Enforcer } from "./enforcer.js";
 import { knownPaths, nameEvent } from "./event-names.js";
+import type { PathNamer } from "./path-namer.js";
 import { resolveQuery, type ExplainDeps } from "./explain-query.js";
 import { NoKernelEnforcer } from "./no-kernel-enforcer.js";
 import type { ControlRequest, ExplainQuery } from "./wire.js";
@@ -16,6 +17,8 @@ export interface HandlerContext {
   readonly enforcer: Enforcer;
   readonly accounts: () => Accounts;
   readonly explainDeps: () => ExplainDeps;
+  /** Names executables an event could not name as it arrived (the process had exited). */
+  readonly namer?: PathNamer;
   /** Runs once the uninstall answer is on its way: the agent exits. */
   readonly afterUninstall?: () => void;
 }
@@ -57,13 +60,13 @@ function events(ctx: HandlerContext, follow: boolean, reply: Reply): void {
   const known = () => knownPaths(ctx.daemon.policy()?.policy ?? null);
   const paths = known();
   for (const e of ctx.daemon.recentEvents())
-    reply.send({ ok: true, event: nameEvent(e, accounts, paths) });
+    reply.send({ ok: true, event: nameEvent(e, accounts, paths, ctx.namer) });
   if (!follow) {
     reply.send({ ok: true, end: true });
     return;
   }
   const stop = ctx.daemon.subscribe((e) =>
-    reply.send({ ok: true, event: nameEvent(e, accounts, known()) }),
+    reply.send({ ok: true, event: nameEvent(e, accounts, known(), ctx.namer) }),
   );
   reply.onClose(stop);
 }

@@ -45,7 +45,12 @@ export class Daemon {
   readonly #o: DaemonOptions;
   readonly #startedAt = new Date().toISOString();
   #generation = 0;
-  #current: { policy: Policy; meta: PolicyMeta; resolved: string } | null = null;
+  #current: {
+    policy: Policy;
+    meta: PolicyMeta;
+    resolved: string;
+    texts: readonly PolicyText[];
+  } | null = null;
   #last: ApplyOutcome | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #recent: DecisionEvent[] = [];
@@ -74,6 +79,17 @@ export class Daemon {
       const read = readPolicyPath(path);
       if (read.kind === "error") return this.#reject(trigger, "read", [read.reason]);
       return this.#apply(read.texts, trigger);
+    });
+  }
+
+  /**
+   * Resolves the policy in force again (not the file: a policy sent over the
+   * control API stays in force) and applies it only if an identity changed.
+   */
+  refreshIdentities(): Promise<ApplyOutcome | null> {
+    return this.#serial(async () => {
+      const cur = this.#current;
+      return cur ? this.#apply(cur.texts, "identity") : null;
     });
   }
 
@@ -150,7 +166,7 @@ export class Daemon {
     if (r.kind === "rejected") return this.#reject(trigger, r.stage, [r.reason]);
     this.#generation = r.policy.generation;
     writeGeneration(this.#o.stateDir, this.#generation);
-    this.#current = { policy: loaded.policy, meta: r.policy, resolved };
+    this.#current = { policy: loaded.policy, meta: r.policy, resolved, texts };
     const warnings = loaded.warnings;
     return this.#record({
       kind: "applied",

@@ -7,6 +7,7 @@ import type { FileKey } from "../abi/file-key.js";
 import { fileKeyOf } from "../identity/file.js";
 import type { Policy } from "../policy/index.js";
 import type { Accounts } from "./accounts.js";
+import type { PathNamer } from "./path-namer.js";
 import type { DecisionEvent, EventResource } from "./enforcer.js";
 import { assertNever } from "../policy/index.js";
 
@@ -64,12 +65,14 @@ export function nameEvent(
   e: DecisionEvent,
   accounts: Accounts,
   known: Map<string, string>,
+  namer?: PathNamer,
 ): NamedEvent {
   const exe =
     e.exe === null
       ? null
       : (e.exePath ??
         procExe(e.pid, e.exe) ??
+        namer?.exe(e.pid, e.exe) ??
         known.get(keyId(e.exe)) ??
         `inode ${keyText(e.exe)}`);
   return {

@@ -13,6 +13,7 @@ import type { Enforcer } from "./enforcer.js";
 import { AgentMetrics } from "./metrics.js";
 import { listenMetrics, parseHostPort } from "./metrics-server.js";
 import { NoKernelEnforcer } from "./no-kernel-enforcer.js";
+import { PathNamer } from "./path-namer.js";
 import { watchPolicyPath, type PolicyWatch } from "./watch.js";
 
 export const EXIT_UNINSTALLED = 10;
@@ -30,10 +31,10 @@ export interface AgentOptions {
   readonly resolveIntervalMs: number;
 }
 
-async function kernelEnforcer(o: AgentOptions, log: Logger): Promise<Enforcer> {
+async function kernelEnforcer(o: AgentOptions, log: Logger, namer: PathNamer): Promise<Enforcer> {
   // Imported only here: the no-kernel agent never loads libbpf.
   const { createKernelEnforcer } = await import("../enforce/index.js");
-  return createKernelEnforcer({ stateDir: o.stateDir, log, pinRoot: o.pinRoot });
+  return createKernelEnforcer({ stateDir: o.stateDir, log, pinRoot: o.pinRoot, namer });
 }
 
 function explainDeps() {
@@ -46,7 +47,8 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   const metricsAt = o.metrics === null ? null : parseHostPort(o.metrics);
   if (o.metrics !== null && metricsAt === null)
     throw new Error(`agent: --metrics ${o.metrics}: expected host:port`);
-  const enforcer = o.kernel ? await kernelEnforcer(o, log) : new NoKernelEnforcer();
+  const namer = new PathNamer();
+  const enforcer = o.kernel ? await kernelEnforcer(o, log, namer) : new NoKernelEnforcer();
   const metrics = new AgentMetrics();
   const daemon = new Daemon({
     enforcer,
@@ -62,6 +64,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     enforcer,
     accounts: () => systemAccounts(),
     explainDeps,
+    namer,
     afterUninstall: () => void shutdown("uninstall request", EXIT_UNINSTALLED),
   };
   const control = await listenControl(o.control, ctx, log);
@@ -90,7 +93,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   // re-resolving keeps rules on them; an unchanged result applies nothing.
   const resolveTimer =
     o.resolveIntervalMs > 0
-      ? setInterval(() => void daemon.reload("identity"), o.resolveIntervalMs).unref()
+      ? setInterval(() => void daemon.refreshIdentities(), o.resolveIntervalMs).unref()
       : null;
   process.on("SIGHUP", () => void daemon.reload("sighup"));
   process.on("SIGTERM", () => void shutdown("SIGTERM", 0));

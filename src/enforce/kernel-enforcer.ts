@@ -33,6 +33,8 @@ export interface KernelEnforcerOptions extends EnforcerOptions {
   /** bpffs directory; the engine pins under `<pinRoot>/enforce`. */
   readonly pinRoot?: string;
   readonly engine?: EngineOptions;
+  /** Shared with the control handlers, which name what arrived unnamed. */
+  readonly namer?: PathNamer;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -45,11 +47,12 @@ export class KernelEnforcer implements Enforcer {
   readonly #slots: (SlotRecord | null)[] = [null, null];
   readonly #listeners = new Set<EventListener>();
   #unknownEvents = 0;
-  readonly #namer = new PathNamer();
+  readonly #namer: PathNamer;
 
   constructor(options: KernelEnforcerOptions) {
     this.#o = options;
     this.#pinDir = join(options.pinRoot ?? DEFAULT_PIN_ROOT, "enforce");
+    this.#namer = options.namer ?? new PathNamer();
   }
 
   get pinDir(): string {
