@@ -14,7 +14,8 @@ export type VerifyResult =
 export interface VerifyOptions {
   readonly subject: string;
   readonly trusted: TrustedKeys;
-  readonly now: Date;
+  /** null skips the expiry check: re-signing an old policy for a rollback. */
+  readonly now: Date | null;
   /** The last version applied; the envelope's must be greater. Omit to skip the check. */
   readonly lastVersion?: number;
 }
@@ -30,7 +31,7 @@ export function verifyEnvelope(e: SignedEnvelope, o: VerifyOptions): VerifyResul
   const signature = Buffer.from(e.signature, "base64");
   if (!verify(null, canonicalBytes(e), key, signature))
     return refuse(e, "bad-signature", `signature does not match the content for key ${e.keyId}`);
-  if (e.expiresAt !== null && Date.parse(e.expiresAt) <= o.now.getTime())
+  if (o.now !== null && e.expiresAt !== null && Date.parse(e.expiresAt) <= o.now.getTime())
     return refuse(e, "expired", `expired at ${e.expiresAt}`);
   if (o.lastVersion !== undefined && e.version <= o.lastVersion)
     return refuse(e, "replay", `version ${e.version} is not newer than ${o.lastVersion} applied`);
