@@ -61,7 +61,8 @@ function registerSign(fleet: Command): void {
     .command("sign")
     .description("sign a policy as a bundle for agents (offline)")
     .requiredOption("--policy <file>", "policy YAML")
-    .requiredOption("--version <n>", "bundle version: greater than any published")
+    // Not --version: the root command owns that flag.
+    .requiredOption("--bundle-version <n>", "bundle version: greater than any published")
     .requiredOption("--key <file>", "private key from `proofwall keygen`")
     .option("--selector <terms>", "hosts it targets, e.g. role=db,env=prod (default: all)", "")
     .option("--expires <when>", "ISO time or duration (12h, 30d) after which agents refuse it")
@@ -69,7 +70,7 @@ function registerSign(fleet: Command): void {
     .action(
       (o: {
         policy: string;
-        version: string;
+        bundleVersion: string;
         key: string;
         selector: string;
         expires?: string;
@@ -79,7 +80,7 @@ function registerSign(fleet: Command): void {
           const input = {
             policy: readText(o.policy, "policy"),
             source: o.policy,
-            version: Number(o.version),
+            version: Number(o.bundleVersion),
             selector: o.selector,
             expiresAt: parseExpiry(o.expires),
           };

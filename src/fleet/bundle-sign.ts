@@ -24,7 +24,7 @@ export function checkBundleInput(b: BundleInput): void {
   const ast = parsePolicy(b.policy, b.source);
   problems.push(...ast.issues.filter(isError).map((i) => renderIssue(i, b.source)));
   if (!Number.isSafeInteger(b.version) || b.version < 1)
-    problems.push(`--version ${b.version}: expected a positive integer`);
+    problems.push(`--bundle-version ${b.version}: expected a positive integer`);
   if (problems.length > 0) throw new Error(problems.join("\n"));
 }
 

@@ -8,7 +8,12 @@ import type { Logger } from "pino";
 import type { ApplyOutcome, ApplyTrigger } from "../agent/apply-outcome.js";
 import type { DaemonStatus } from "../agent/daemon.js";
 import type { PolicyText } from "../agent/policy-files.js";
-import { ReplayGuard, type SignedEnvelope, type TrustedKeys } from "../signing/index.js";
+import {
+  parseEnvelope,
+  ReplayGuard,
+  type SignedEnvelope,
+  type TrustedKeys,
+} from "../signing/index.js";
 import { BundleCache } from "./bundle-cache.js";
 import { bundleSha256, checkBundle, type BundleCheck } from "./bundle-check.js";
 import * as layout from "./layout.js";
@@ -119,7 +124,10 @@ export class FleetAgent {
         const v = layout.versionOfKey(this.#o.prefix, key);
         if (v !== null) this.#known.set(v, text);
       }
-      await this.#serial(() => this.#evaluate(null));
+      await this.#serial(async () => {
+        await this.#evaluate(null);
+        this.#confirmCache();
+      });
     } catch (e) {
       this.#o.log.warn({ err: String(e) }, "fleet: resync failed; will retry on reconnect");
     }
@@ -198,6 +206,16 @@ export class FleetAgent {
     this.#o.log.info({ version: b.version, source, host: this.#o.host }, "fleet: bundle applied");
     this.#reporter.report();
     return true;
+  }
+
+  /** A bundle re-applied from the cache counts as from etcd once etcd holds the same one. */
+  #confirmCache(): void {
+    const a = this.#applied;
+    if (a?.source !== "cache") return;
+    const parsed = parseEnvelope(this.#known.get(a.version) ?? "", "etcd");
+    if (parsed.kind !== "ok" || bundleSha256(parsed.envelope) !== a.bundleSha256) return;
+    this.#applied = { ...a, source: "etcd" };
+    this.#reporter.report();
   }
 
   #mode(): string {

@@ -3,6 +3,7 @@
 // reported by its key, never trusted.
 import { Etcd3 } from "etcd3";
 import type { SignedEnvelope } from "../signing/index.js";
+import { cappedBackoff } from "./backoff.js";
 import type { FleetUrl } from "./fleet-url.js";
 import * as layout from "./layout.js";
 import {
@@ -20,6 +21,7 @@ export function connectEtcd(url: FleetUrl): Etcd3 {
     hosts: [...url.hosts],
     dialTimeout: 3000,
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 5000 }),
+    faultHandling: { watchBackoff: cappedBackoff(2000) },
   });
 }
 
