@@ -84,6 +84,10 @@ export function register(program: Command): void {
         pinRoot: o.pinRoot,
         resolveIntervalMs: Number(o.resolveInterval) * 1000,
         fleet: fleetOptions(o),
+      }).catch((e: unknown) => {
+        // Bad options (--metrics, --fleet, --labels, trusted keys): one line, no stack.
+        console.error(e instanceof Error ? e.message : String(e));
+        process.exit(2);
       });
     });
 }
