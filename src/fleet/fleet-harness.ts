@@ -48,7 +48,7 @@ export class FleetAgentProcess {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
         () => reject(new Error(`${this.spec.host}: no start:\n${this.#log}`)),
-        30000,
+        60000,
       );
       const onData = (c: Buffer) => {
         this.#log = (this.#log + c.toString()).slice(-20000);
@@ -87,7 +87,7 @@ export class FleetAgentProcess {
 export async function until<T>(
   what: string,
   f: () => Promise<T | undefined>,
-  ms = 20000,
+  ms = 40000,
 ): Promise<T> {
   const deadline = Date.now() + ms;
   let last: unknown = "";
