@@ -85,9 +85,10 @@ export function register(program: Command): void {
         resolveIntervalMs: Number(o.resolveInterval) * 1000,
         fleet: fleetOptions(o),
       }).catch((e: unknown) => {
-        // Bad options (--metrics, --fleet, --labels, trusted keys): one line, no stack.
+        // Bad options (--metrics, --fleet, --labels, trusted keys) or a failed
+        // start: the message, without a stack; exit 1 as an uncaught error would.
         console.error(e instanceof Error ? e.message : String(e));
-        process.exit(2);
+        process.exit(1);
       });
     });
 }
