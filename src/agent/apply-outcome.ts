@@ -2,8 +2,8 @@
 // logs and the control API's apply answer.
 import type { ApplyStage, PolicyMeta } from "./enforcer.js";
 
-/** "identity": the periodic re-resolve of users, services and files. */
-export type ApplyTrigger = "startup" | "file-change" | "sighup" | "control" | "identity";
+/** "identity": the periodic re-resolve of users, services and files; "fleet": a verified bundle. */
+export type ApplyTrigger = "startup" | "file-change" | "sighup" | "control" | "identity" | "fleet";
 
 /** "read" and "check" fail in the daemon, the others in the Enforcer. */
 export type RejectStage = "read" | "check" | ApplyStage;

@@ -93,9 +93,12 @@ export class Daemon {
     });
   }
 
-  /** Applies policy text sent over the control API. */
-  applyText(texts: readonly PolicyText[]): Promise<ApplyOutcome> {
-    return this.#serial(() => this.#apply(texts, "control"));
+  /** Applies policy text sent over the control API (or, with "fleet", a verified bundle). */
+  applyText(
+    texts: readonly PolicyText[],
+    trigger: ApplyTrigger = "control",
+  ): Promise<ApplyOutcome> {
+    return this.#serial(() => this.#apply(texts, trigger));
   }
 
   policy(): { policy: Policy; meta: PolicyMeta } | null {

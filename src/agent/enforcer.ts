@@ -107,6 +107,11 @@ export interface DecisionEvent {
   readonly resource: EventResource;
 }
 
+export interface ProgramHash {
+  readonly name: string;
+  readonly sha256: string;
+}
+
 export type EventListener = (event: DecisionEvent) => void;
 export type Unsubscribe = () => void;
 
@@ -136,6 +141,11 @@ export interface Enforcer {
   subscribe(listener: EventListener): Unsubscribe;
   /** Decide against the live maps; optional: the daemon falls back to decide(). */
   explain?(request: Request): Promise<ExplainResult>;
+  /**
+   * sha256 of each loaded program's instructions, for fleet attestation;
+   * optional: engines without programs (no-kernel) leave it out.
+   */
+  programHashes?(): readonly ProgramHash[];
   /** Detach from user space only: pins stay and enforcement survives the agent. */
   stop(): Promise<void>;
   /** Detach programs and remove every pin and map: nothing is enforced afterwards. */

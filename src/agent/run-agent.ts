@@ -14,6 +14,7 @@ import { AgentMetrics } from "./metrics.js";
 import { listenMetrics, parseHostPort } from "./metrics-server.js";
 import { NoKernelEnforcer } from "./no-kernel-enforcer.js";
 import { PathNamer } from "./path-namer.js";
+import type { FleetHandle, FleetOptions } from "../fleet/start-fleet.js";
 import { watchPolicyPath, type PolicyWatch } from "./watch.js";
 
 export const EXIT_UNINSTALLED = 10;
@@ -29,6 +30,16 @@ export interface AgentOptions {
   readonly pinRoot: string;
   /** How often identities (cgroup ids, inodes, uids) are re-resolved; 0: never. */
   readonly resolveIntervalMs: number;
+  /** Policy from a fleet (src/fleet/) instead of --policy; null without one. */
+  readonly fleet?: FleetOptions | null;
+}
+
+/** Loaded only with --fleet: the etcd client is heavy and most agents have no fleet. */
+async function startFleetFor(o: AgentOptions, daemon: Daemon, enforcer: Enforcer, log: Logger) {
+  if (!o.fleet) return null;
+  if (o.policy !== null) throw new Error("agent: --fleet and --policy exclude each other");
+  const { startFleet } = await import("../fleet/start-fleet.js");
+  return startFleet(o.fleet, { target: daemon, enforcer, stateDir: o.stateDir, log });
 }
 
 async function kernelEnforcer(o: AgentOptions, log: Logger, namer: PathNamer): Promise<Enforcer> {
@@ -59,6 +70,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     onApply: (outcome) => metrics.observeApply(outcome),
   });
   await daemon.start();
+  const fleet: FleetHandle | null = await startFleetFor(o, daemon, enforcer, log);
   const ctx = {
     daemon,
     enforcer,
@@ -84,6 +96,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     watch?.close();
     if (resolveTimer) clearInterval(resolveTimer);
     http?.close();
+    await fleet?.close();
     await control.close();
     rmSync(o.control, { force: true });
     await daemon.stop();

@@ -12,6 +12,24 @@ interface Opts {
   debounce: string;
   pinRoot: string;
   resolveInterval: string;
+  fleet?: string;
+  labels: string;
+  hostName?: string;
+  trustedKeys: string;
+  fleetHeartbeat: string;
+  fleetTtl: string;
+}
+
+function fleetOptions(o: Opts) {
+  if (o.fleet === undefined) return null;
+  return {
+    url: o.fleet,
+    labels: o.labels,
+    host: o.hostName ?? null,
+    trustedKeys: o.trustedKeys,
+    heartbeatMs: Number(o.fleetHeartbeat),
+    leaseTtlS: Number(o.fleetTtl),
+  };
 }
 
 export function register(program: Command): void {
@@ -43,6 +61,16 @@ export function register(program: Command): void {
       "re-resolve users, services and files this often; 0 disables",
       "10",
     )
+    .option("--fleet <url>", "take signed policy bundles from etcd://host:port[,host:port]/prefix")
+    .option("--labels <k=v,...>", "this host's labels, matched by bundle selectors", "")
+    .option("--host-name <name>", "the name this host reports to the fleet (default: hostname)")
+    .option(
+      "--trusted-keys <file>",
+      "public keys bundles must be signed with",
+      "/etc/proofwall/trusted-keys",
+    )
+    .option("--fleet-heartbeat <ms>", "how often the fleet status is rewritten", "5000")
+    .option("--fleet-ttl <s>", "status lease: a host silent this long shows as dead", "15")
     .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
     .action(async (o: Opts) => {
       const { runAgent } = await import("../agent/run-agent.js");
@@ -55,6 +83,12 @@ export function register(program: Command): void {
         debounceMs: Number(o.debounce),
         pinRoot: o.pinRoot,
         resolveIntervalMs: Number(o.resolveInterval) * 1000,
+        fleet: fleetOptions(o),
+      }).catch((e: unknown) => {
+        // Bad options (--metrics, --fleet, --labels, trusted keys) or a failed
+        // start: the message, without a stack; exit 1 as an uncaught error would.
+        console.error(e instanceof Error ? e.message : String(e));
+        process.exit(1);
       });
     });
 }

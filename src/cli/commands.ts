@@ -4,6 +4,8 @@ import { register as registerAgent } from "./agent.js";
 import { register as registerApply } from "./apply.js";
 import { register as registerEvents } from "./events.js";
 import { register as registerExplain } from "./explain.js";
+import { register as registerFleet } from "./fleet.js";
+import { register as registerKeygen } from "./keygen.js";
 import { register as registerStatus } from "./status.js";
 import { register as registerUninstall } from "./uninstall.js";
 import { register as registerDemo } from "./demo.js";
@@ -18,6 +20,8 @@ export function registerCommands(program: Command): void {
   registerApply(program);
   registerEvents(program);
   registerExplain(program);
+  registerFleet(program);
+  registerKeygen(program);
   registerStatus(program);
   registerUninstall(program);
   registerDemo(program);
