@@ -1,0 +1,226 @@
+// validateImage: proves, before a compiled policy is written into the kernel,
+// that the decision its map contents encode equals decide(policy, request)
+// for every request of the classes the kernel decides from the maps. The
+// request space is cut into positions (positions.ts); per position both
+// sides are first-match lists over the symbolic subject, and the solver
+// shows that no subject makes them differ. Many positions go into one query;
+// positions that print alike are solved once. A disagreement comes back as a
+// concrete request, confirmed by running decide() and the lookup model on it.
+import type { FileKey } from "../../abi/file-key.js";
+import type { MapImage } from "../../compile/image.js";
+import type { Policy, ResourceClass } from "../../policy/model.js";
+import type { SubjectIdentity } from "../../policy/request.js";
+import { parseSExprs, literalValue } from "../smt/sexpr.js";
+import type { ScriptSolver } from "../smt/solver.js";
+import { Confirmer, requestAt, subjectFrom, type Difference } from "./counterexample.js";
+import { readTables, type ImageTables } from "./image-tables.js";
+import { CHECKED_CLASSES, PositionBuilder, type PositionProblem } from "./positions.js";
+import { encodeProblem, type EncodedProblem } from "./problem-smt.js";
+import { definitionLines } from "./smt-text.js";
+import { SUBJECT_VARS, SubjectEncoding } from "./subject.js";
+
+export interface ValidationStats {
+  readonly rules: number;
+  readonly entries: number;
+  /** positions where the policy or the image names something */
+  readonly positions: number;
+  /** positions whose two sides encode to the same formula (equal by construction) */
+  readonly identical: number;
+  /** distinct formulas sent to the solver */
+  readonly problems: number;
+  readonly queries: number;
+  readonly solver: string;
+  readonly ms: number;
+  /** what the proof does not cover, in words */
+  readonly notChecked: readonly string[];
+}
+
+export type ValidationResult =
+  | ({ readonly kind: "valid" } & ValidationStats)
+  | ({ readonly kind: "differs" } & Difference)
+  | { readonly kind: "unknown"; readonly reason: string }
+  | { readonly kind: "malformed"; readonly reason: string };
+
+export interface ValidateOptions {
+  /** the embedded z3 by default */
+  readonly solver?: ScriptSolver;
+  /** per solver query */
+  readonly timeoutMs?: number;
+  /** characters of formula per query */
+  readonly batchChars?: number;
+}
+
+const DEFAULT_BATCH_CHARS = 2_000_000;
+
+interface Pending {
+  readonly problem: PositionProblem;
+  readonly encoded: EncodedProblem;
+}
+
+export async function validateImage(
+  policy: Policy,
+  image: MapImage,
+  options: ValidateOptions = {},
+): Promise<ValidationResult> {
+  const t0 = performance.now();
+  const read = readTables(image);
+  if (read.kind === "malformed") return read;
+  const tables = read.tables;
+  const confirmer = new Confirmer(policy, image);
+  const fresh = freshKey(policy, tables);
+  const byDefault = checkDefaults(confirmer, fresh);
+  if (byDefault !== null) return { kind: "differs", ...byDefault };
+  const subject = SubjectEncoding.forPolicy(tables, policy);
+  const { pending, positions, identical } = collect(new PositionBuilder(policy, tables, subject));
+  const solver = options.solver ?? (await import("../smt/z3-embedded.js")).embeddedZ3Script();
+  let queries = 0;
+  for (const batch of batches(pending, options.batchChars ?? DEFAULT_BATCH_CHARS)) {
+    queries++;
+    const answer = await solver.run(script(subject, batch), options.timeoutMs ?? 60_000);
+    const r = readAnswer(answer);
+    if (r.kind === "unknown") return { kind: "unknown", reason: `${solver.name}: ${r.reason}` };
+    if (r.kind === "sat") return confirmed(batch, r.values, confirmer, fresh, solver.name);
+  }
+  return {
+    kind: "valid",
+    rules: policy.rules.length,
+    entries: image.rules.length,
+    positions,
+    identical,
+    problems: pending.length,
+    queries,
+    solver: solver.name,
+    ms: performance.now() - t0,
+    notChecked: notChecked(policy),
+  };
+}
+
+function collect(builder: PositionBuilder) {
+  const pending = new Map<string, Pending>();
+  let positions = 0;
+  let identical = 0;
+  for (const { cls, ops } of CHECKED_CLASSES)
+    for (const key of builder.keys(cls))
+      for (const ancestor of [false, true])
+        for (const op of ops) {
+          const problem = builder.problem({ cls, key, op, ancestor });
+          if (problem.kernel.length === 0 && problem.decide.length === 0) continue;
+          positions++;
+          const encoded = encodeProblem(problem);
+          if (encoded.kernelText === encoded.decideText) identical++;
+          else if (!pending.has(encoded.signature))
+            pending.set(encoded.signature, { problem, encoded });
+        }
+  return { pending: [...pending.values()], positions, identical };
+}
+
+function* batches(all: readonly Pending[], maxChars: number): Generator<Pending[]> {
+  let batch: Pending[] = [];
+  let chars = 0;
+  for (const p of all) {
+    batch.push(p);
+    chars += p.encoded.differs.length;
+    if (chars >= maxChars) {
+      yield batch;
+      batch = [];
+      chars = 0;
+    }
+  }
+  if (batch.length > 0) yield batch;
+}
+
+function script(subject: SubjectEncoding, batch: readonly Pending[]): string {
+  const deps = new Set(batch.flatMap((p) => [...p.encoded.deps]));
+  const lines = [
+    "(set-option :produce-models true)",
+    "(set-logic QF_BV)",
+    ...subject.declarations(),
+    ...definitionLines(deps, (n) => subject.definition(n)),
+    ...subject.assumptions(),
+    `(assert (or false ${batch.map((p) => p.encoded.differs).join("\n")}))`,
+    "(check-sat)",
+    `(get-value (${SUBJECT_VARS.map((v) => v.name).join(" ")}))`,
+    "(exit)",
+  ];
+  return `${lines.join("\n")}\n`;
+}
+
+type Answer =
+  | { readonly kind: "unsat" }
+  | { readonly kind: "sat"; readonly values: Map<string, bigint> }
+  | { readonly kind: "unknown"; readonly reason: string };
+
+function readAnswer(text: string): Answer {
+  let parsed;
+  try {
+    parsed = parseSExprs(text);
+  } catch {
+    return { kind: "unknown", reason: text.trim().slice(0, 200) };
+  }
+  const [first, pairs] = parsed;
+  if (first === "unsat") return { kind: "unsat" };
+  if (first !== "sat" || !Array.isArray(pairs))
+    return { kind: "unknown", reason: JSON.stringify(first ?? text.trim()).slice(0, 200) };
+  const values = new Map<string, bigint>();
+  for (const pair of pairs) {
+    const [name, value] = Array.isArray(pair) ? pair : [];
+    const v = value === undefined ? undefined : literalValue(value);
+    if (typeof name === "string" && typeof v === "bigint") values.set(name, v);
+  }
+  return { kind: "sat", values };
+}
+
+function confirmed(
+  batch: readonly Pending[],
+  values: Map<string, bigint>,
+  confirmer: Confirmer,
+  fresh: FileKey,
+  solver: string,
+): ValidationResult {
+  const subject: SubjectIdentity = subjectFrom(values);
+  for (const { problem } of batch) {
+    const d = confirmer.check(requestAt(problem.position, subject, fresh));
+    if (d !== null) return { kind: "differs", ...d };
+  }
+  return {
+    kind: "unknown",
+    reason: `${solver}: a disagreement the concrete check does not confirm (policy check encoding)`,
+  };
+}
+
+/** A file key that nothing names, for requests whose walk must find nothing there. */
+function freshKey(policy: Policy, tables: ImageTables): FileKey {
+  let max = 0n;
+  for (const k of tables.files.keys()) {
+    const ino = BigInt(k.split(":")[1] ?? "0");
+    if (ino > max) max = ino;
+  }
+  for (const r of policy.rules)
+    if (r.resource.kind === "files" || r.resource.kind === "exec")
+      for (const t of r.resource.targets) if (t.key.ino > max) max = t.key.ino;
+  return { dev: 0, ino: max + 1n };
+}
+
+/** The class defaults: a request whose walk names nothing is decided by them alone. */
+function checkDefaults(c: Confirmer, fresh: FileKey): Difference | null {
+  const subject: SubjectIdentity = subjectFrom(new Map());
+  for (const { cls } of CHECKED_CLASSES) {
+    const position = { cls, key: fresh, op: 0, ancestor: false };
+    const d = c.check(requestAt(position, subject, fresh));
+    if (d !== null) return d;
+  }
+  return null;
+}
+
+function notChecked(policy: Policy): string[] {
+  const checked = new Set<ResourceClass>(CHECKED_CLASSES.map((c) => c.name));
+  const counts = new Map<ResourceClass, number>();
+  for (const r of policy.rules)
+    if (!checked.has(r.resource.kind))
+      counts.set(r.resource.kind, (counts.get(r.resource.kind) ?? 0) + 1);
+  const out = [...counts].map(
+    ([cls, n]) => `${cls}: ${n} rule(s) of a class the maps do not encode yet`,
+  );
+  out.push("exec of a memfd (not decided from the maps yet)");
+  return out;
+}
