@@ -11,7 +11,6 @@ import type { Action, Policy } from "../../policy/model.js";
 import type { FileIdentity, Request, SubjectIdentity } from "../../policy/request.js";
 import { FILE_OPERATIONS } from "../../policy/schema-resources.js";
 import type { Position } from "./positions.js";
-import { CGROUP_VARS, GROUP_VARS } from "./subject.js";
 
 export interface Outcome {
   readonly action: Action;
@@ -22,22 +21,6 @@ export interface Difference {
   readonly request: Request;
   readonly expected: Outcome;
   readonly encoded: Outcome;
-}
-
-export type Values = ReadonlyMap<string, bigint>;
-
-export function subjectFrom(v: Values): SubjectIdentity {
-  const n = (name: string) => Number(v.get(name) ?? 0n);
-  const cgroups = CGROUP_VARS.map((c) => v.get(c) ?? 0n);
-  while (cgroups.length > 0 && cgroups[cgroups.length - 1] === 0n) cgroups.pop();
-  return {
-    uid: n("uid"),
-    gid: n("gid"),
-    groups: GROUP_VARS.map(n),
-    loginuid: n("login"),
-    cgroups,
-    exe: { dev: n("xd"), ino: v.get("xi") ?? 0n },
-  };
 }
 
 /** A request whose walk has exactly one named position: `p`. */

@@ -25,6 +25,8 @@ function chain(list: readonly Candidate[], number: (code: string) => number): st
     if (last !== undefined && last.n === n) last.conds.push(c.cond.text);
     else merged.push({ conds: [c.cond.text], n });
   }
+  // Within a group the order is immaterial: sorted, equal groups print alike.
+  merged.forEach((m) => m.conds.sort());
   const open = merged.map(
     (m) =>
       `(ite ${m.conds.length === 1 ? m.conds[0] : `(or ${m.conds.join(" ")})`} ${bvLit(m.n, 32)} `,

@@ -1,36 +1,21 @@
-// The request's subject as SMT variables, and the two ways of matching it:
-// the kernel's (candidate keys built from pw_objects, then pw_rules keys) and
-// decide()'s (each subject field compared with the task). Only equalities
-// with constants occur, so every value outside the constants named by the
-// policy or the image behaves the same: the solver covers all of them at once.
+// The request's subject as SMT variables over the field domains
+// (domains.ts), and the two ways of matching it: the kernel's (candidate keys
+// built from pw_objects, then pw_rules keys) and decide()'s (each subject
+// field compared with the task's).
 import { PwIdentKind, shapeBit } from "../../abi/policy-records.js";
 import { MAX_CGROUP_LEVEL, MAX_SUPPLEMENTARY_GROUPS } from "../../policy/limits.js";
 import type { Placement, Policy, Subject } from "../../policy/model.js";
+import type { SubjectIdentity } from "../../policy/request.js";
+import { buildDomains, freshNumber, usablePlacement, type Domains } from "./domains.js";
 import type { ImageTables, RuleRow } from "./image-tables.js";
-import { TRUE_COND, andCond, bvLit, orText, type Cond, type Definition } from "./smt-text.js";
+import { TRUE_COND, andCond, orText, type Cond, type Definition } from "./smt-text.js";
 
-export const GROUP_VARS = Array.from({ length: MAX_SUPPLEMENTARY_GROUPS }, (_, i) => `g${i}`);
-export const CGROUP_VARS = Array.from({ length: MAX_CGROUP_LEVEL + 1 }, (_, l) => `c${l}`);
-
-/** Every variable of the subject, with its width. */
-export const SUBJECT_VARS: readonly { readonly name: string; readonly width: number }[] = [
-  { name: "uid", width: 32 },
-  { name: "login", width: 32 },
-  { name: "gid", width: 32 },
-  ...GROUP_VARS.map((name) => ({ name, width: 32 })),
-  { name: "xd", width: 32 },
-  { name: "xi", width: 64 },
-  ...CGROUP_VARS.map((name) => ({ name, width: 64 })),
-];
-
-const cgroupEq = (level: number, id: bigint) => `(= c${level} ${bvLit(id, 64)})`;
-const exeEq = (dev: number, ino: bigint) =>
-  `(and (= xd ${bvLit(dev, 32)}) (= xi ${bvLit(ino, 64)}))`;
+/** The primary gid and the supplementary groups the kernel reads. */
+const GROUP_SLOTS = Array.from({ length: MAX_SUPPLEMENTARY_GROUPS + 1 }, (_, i) => `gs${i}`);
+const LEVELS = Array.from({ length: MAX_CGROUP_LEVEL + 1 }, (_, l) => l);
+const cg = (level: number) => `c${level}`;
 const ref = (name: string): Cond => ({ text: name, deps: [name] });
-
-/** A placement decide() can match: it has a cgroup and lies within the levels the kernel reads. */
-export const usablePlacement = (p: Placement | null): p is Placement & { id: bigint } =>
-  p !== null && p.id !== null && p.level <= MAX_CGROUP_LEVEL;
+const plain = (text: string): Cond => ({ text, deps: [] });
 
 /** Whether cgroup `inner` is `outer` or below it: paths name the cgroup v2 tree. */
 export function cgroupWithin(outer: Placement, inner: Placement): boolean {
@@ -43,22 +28,21 @@ export class SubjectEncoding {
   private readonly defs = new Map<string, Definition>();
   /** cgroup levels the kernel reads (pw_config.cgroup_levels), deepest first */
   private readonly levels: readonly number[];
+  private readonly exesById = new Map<number, ImageTables["exes"][number][]>();
 
-  constructor(
+  private constructor(
     private readonly tables: ImageTables,
-    private readonly placements: readonly (Placement & { id: bigint })[],
+    private readonly d: Domains,
   ) {
-    this.levels = CGROUP_VARS.map((_, l) => l)
-      .filter((l) => (tables.config.cgroupLevels & (1 << l)) !== 0)
-      .reverse();
+    for (const r of tables.exes) this.exesById.set(r.id, [...(this.exesById.get(r.id) ?? []), r]);
+    this.levels = LEVELS.filter((l) => (tables.config.cgroupLevels & (1 << l)) !== 0).reverse();
   }
 
   static forPolicy(tables: ImageTables, policy: Policy): SubjectEncoding {
-    const byId = new Map<bigint, Placement & { id: bigint }>();
-    for (const r of policy.rules)
-      for (const s of r.subjects)
-        if (usablePlacement(s.placement)) byId.set(s.placement.id, s.placement);
-    return new SubjectEncoding(tables, [...byId.values()]);
+    const idents = [...tables.rules.values()]
+      .flat()
+      .map((r) => ({ kind: r.identKind, ident: r.ident }));
+    return new SubjectEncoding(tables, buildDomains(policy, tables, idents));
   }
 
   definition(name: string): Definition {
@@ -73,44 +57,45 @@ export class SubjectEncoding {
   }
 
   /** The task holds gid g: as its gid or among the supplementary groups the kernel reads. */
-  held(g: number): Cond {
-    const k = bvLit(g, 32);
+  private held(g: number): Cond {
     return this.define(`h${g}`, () => ({
-      text: orText(["gid", ...GROUP_VARS].map((v) => `(= ${v} ${k})`)),
+      text: orText(GROUP_SLOTS.map((v) => this.d.gids.eq(v, g)).filter((t) => t !== "false")),
       deps: [],
     }));
   }
 
-  /** The executable's pw_objects id is `id`. */
+  /** The executable's pw_objects id is `id` (inline: it is one comparison when ids are unique). */
   private kernelExe(id: number): Cond {
-    return this.define(`ke${id}`, () => ({
-      text: orText(this.tables.exes.filter((r) => r.id === id).map((r) => exeEq(r.dev, r.value))),
-      deps: [],
-    }));
+    const rows = this.exesById.get(id) ?? [];
+    return plain(orText(rows.map((r) => this.d.exes.eq("xe", { dev: r.dev, ino: r.value }))));
   }
 
-  /** No read level deeper than `level` finds a named cgroup. */
+  /** At `level` the task's cgroup is one pw_objects names with an id in `ids` (any if undefined). */
+  private cgroupNamed(level: number, id?: number): string {
+    const rows = this.tables.cgroups.filter((r) => id === undefined || r.id === id);
+    return orText(
+      rows
+        .map((r) => this.d.cgroups[level]?.eq(cg(level), r.value) ?? "false")
+        .filter((t) => t !== "false"),
+    );
+  }
+
+  /** Some read level deeper than `level` finds a named cgroup. */
   private above(level: number): Cond {
     return this.define(`above${level}`, () => {
-      const deeper = this.levels.filter((l) => l > level);
-      const next = deeper[deeper.length - 1];
+      const next = this.levels.filter((l) => l > level).pop();
       if (next === undefined) return { text: "false", deps: [] };
-      const hit = orText(this.tables.cgroups.map((r) => cgroupEq(next, r.value)));
       const rest = this.above(next);
-      return { text: orText([hit, rest.text]), deps: rest.deps };
+      return { text: orText([this.cgroupNamed(next), rest.text]), deps: rest.deps };
     });
   }
 
   /** The deepest named cgroup the kernel finds has pw_objects id `id`. */
   private kernelPlace(id: number): Cond {
     return this.define(`kp${id}`, () => {
-      const rows = this.tables.cgroups.filter((r) => r.id === id);
       const parts = this.levels.map((l) => {
         const up = this.above(l);
-        return {
-          text: `(and (not ${up.text}) ${orText(rows.map((r) => cgroupEq(l, r.value)))})`,
-          deps: up.deps,
-        };
+        return { text: `(and (not ${up.text}) ${this.cgroupNamed(l, id)})`, deps: up.deps };
       });
       return { text: orText(parts.map((p) => p.text)), deps: parts.flatMap((p) => p.deps) };
     });
@@ -123,9 +108,9 @@ export class SubjectEncoding {
       case PwIdentKind.group:
         return this.tables.gids.has(row.ident) ? this.held(row.ident) : null;
       case PwIdentKind.user:
-        return { text: `(= uid ${bvLit(row.ident, 32)})`, deps: [] };
+        return plain(this.d.uids.eq("uid", row.ident));
       case PwIdentKind.login:
-        return { text: `(= login ${bvLit(row.ident, 32)})`, deps: [] };
+        return plain(this.d.logins.eq("login", row.ident));
       default:
         return null; // the kernel builds candidates of these four kinds only
     }
@@ -133,8 +118,9 @@ export class SubjectEncoding {
 
   /** When one of the kernel's candidate keys equals this entry's subject key; null: never. */
   kernelEntry(row: RuleRow): Cond | null {
+    if (row.identKind > PwIdentKind.login) return null;
     const shape = shapeBit(row.exe !== 0, row.place !== 0, row.identKind);
-    if (row.identKind > PwIdentKind.login || (this.tables.config.shapes & shape) === 0) return null;
+    if ((this.tables.config.shapes & shape) === 0) return null;
     const ident = this.kernelIdent(row);
     if (ident === null) return null;
     const exe = row.exe === 0 ? TRUE_COND : this.kernelExe(row.exe);
@@ -145,44 +131,66 @@ export class SubjectEncoding {
   /** When decide()'s subjectRank matches `s`; null: never. */
   decideSubject(s: Subject): Cond | null {
     if (s.placement !== null && !usablePlacement(s.placement)) return null;
-    const exe = s.exe === null ? TRUE_COND : { text: exeEq(s.exe.dev, s.exe.ino), deps: [] };
+    const exe = s.exe === null ? TRUE_COND : plain(this.d.exes.eq("xe", s.exe));
+    const p = s.placement;
     const place =
-      s.placement === null
+      p === null
         ? TRUE_COND
-        : { text: cgroupEq(s.placement.level, s.placement.id ?? 0n), deps: [] };
+        : plain(this.d.cgroups[p.level]?.eq(cg(p.level), p.id ?? 0n) ?? "false");
     let ident = TRUE_COND;
-    if (s.identity?.kind === "user")
-      ident = { text: `(= uid ${bvLit(s.identity.uid, 32)})`, deps: [] };
-    if (s.identity?.kind === "login-user")
-      ident = { text: `(= login ${bvLit(s.identity.uid, 32)})`, deps: [] };
+    if (s.identity?.kind === "user") ident = plain(this.d.uids.eq("uid", s.identity.uid));
+    if (s.identity?.kind === "login-user") ident = plain(this.d.logins.eq("login", s.identity.uid));
     if (s.identity?.kind === "group") ident = this.held(s.identity.gid);
     return andCond([exe, place, ident]);
   }
 
-  declarations(): string[] {
-    return SUBJECT_VARS.map((v) => `(declare-fun ${v.name} () (_ BitVec ${v.width}))`);
+  private variables(): { name: string; width: number }[] {
+    return [
+      { name: "uid", width: this.d.uids.width },
+      { name: "login", width: this.d.logins.width },
+      ...GROUP_SLOTS.map((name) => ({ name, width: this.d.gids.width })),
+      { name: "xe", width: this.d.exes.width },
+      ...LEVELS.map((l) => ({ name: cg(l), width: this.d.cgroups[l]?.width ?? 1 })),
+    ];
   }
 
-  /**
-   * What a real task's cgroup ids satisfy: an id sits at one level only, and
-   * a task in a named cgroup is in exactly those named cgroups above it that
-   * are its ancestors (paths give the tree).
-   */
+  variableNames(): string[] {
+    return this.variables().map((v) => v.name);
+  }
+
+  declarations(): string[] {
+    return this.variables().map((v) => `(declare-fun ${v.name} () (_ BitVec ${v.width}))`);
+  }
+
+  /** A task in a named cgroup is in exactly those named cgroups above it that are its ancestors. */
   assumptions(): string[] {
-    return this.placements.flatMap((x) => {
-      const elsewhere = CGROUP_VARS.map((_, l) => l)
-        .filter((l) => l !== x.level)
-        .map((l) => `(assert (not ${cgroupEq(l, x.id)}))`);
-      const above = this.placements
+    const at = (p: Placement & { id: bigint }) =>
+      this.d.cgroups[p.level]?.eq(cg(p.level), p.id) ?? "false";
+    return this.d.placements.flatMap((x) => {
+      const above = this.d.placements
         .filter((p) => p.level < x.level)
-        .map((p) =>
-          cgroupWithin(p, x) ? cgroupEq(p.level, p.id) : `(not ${cgroupEq(p.level, p.id)})`,
-        );
-      if (above.length === 0) return elsewhere;
-      return [
-        ...elsewhere,
-        `(assert (=> ${cgroupEq(x.level, x.id)} (and true ${above.join(" ")})))`,
-      ];
+        .map((p) => (cgroupWithin(p, x) ? at(p) : `(not ${at(p)})`));
+      return above.length === 0 ? [] : [`(assert (=> ${at(x)} (and true ${above.join(" ")})))`];
     });
+  }
+
+  /** A concrete subject from a model of the variables (index 0: a value nothing names). */
+  subjectFrom(v: ReadonlyMap<string, bigint>): SubjectIdentity {
+    const at = (name: string) => v.get(name) ?? 0n;
+    const { uids, logins, gids, exes, cgroups } = this.d;
+    const otherGid = freshNumber(gids.values, 60_000);
+    const groups = GROUP_SLOTS.map((s) => gids.valueAt(at(s), otherGid));
+    const levels = LEVELS.map((l) => cgroups[l]?.valueAt(at(cg(l)), 0n) ?? 0n);
+    while (levels.length > 0 && levels[levels.length - 1] === 0n) levels.pop();
+    let otherExe = { dev: 0xfffffffe, ino: 1n };
+    while (exes.indexOf(otherExe) !== 0) otherExe = { ...otherExe, ino: otherExe.ino + 1n };
+    return {
+      uid: uids.valueAt(at("uid"), freshNumber(uids.values, 60_000)),
+      gid: groups[0] ?? otherGid,
+      groups: groups.slice(1),
+      loginuid: logins.valueAt(at("login"), freshNumber(logins.values, 60_000)),
+      cgroups: levels,
+      exe: exes.valueAt(at("xe"), otherExe),
+    };
   }
 }

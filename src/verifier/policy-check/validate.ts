@@ -12,12 +12,12 @@ import type { Policy, ResourceClass } from "../../policy/model.js";
 import type { SubjectIdentity } from "../../policy/request.js";
 import { parseSExprs, literalValue } from "../smt/sexpr.js";
 import type { ScriptSolver } from "../smt/solver.js";
-import { Confirmer, requestAt, subjectFrom, type Difference } from "./counterexample.js";
+import { Confirmer, requestAt, type Difference } from "./counterexample.js";
 import { readTables, type ImageTables } from "./image-tables.js";
 import { CHECKED_CLASSES, PositionBuilder, type PositionProblem } from "./positions.js";
 import { encodeProblem, type EncodedProblem } from "./problem-smt.js";
 import { definitionLines } from "./smt-text.js";
-import { SUBJECT_VARS, SubjectEncoding } from "./subject.js";
+import { SubjectEncoding } from "./subject.js";
 
 export interface ValidationStats {
   readonly rules: number;
@@ -30,6 +30,8 @@ export interface ValidationStats {
   readonly problems: number;
   readonly queries: number;
   readonly solver: string;
+  /** time spent waiting for the solver */
+  readonly solverMs: number;
   readonly ms: number;
   /** what the proof does not cover, in words */
   readonly notChecked: readonly string[];
@@ -50,7 +52,7 @@ export interface ValidateOptions {
   readonly batchChars?: number;
 }
 
-const DEFAULT_BATCH_CHARS = 2_000_000;
+const DEFAULT_BATCH_CHARS = 20_000;
 
 interface Pending {
   readonly problem: PositionProblem;
@@ -68,18 +70,23 @@ export async function validateImage(
   const tables = read.tables;
   const confirmer = new Confirmer(policy, image);
   const fresh = freshKey(policy, tables);
-  const byDefault = checkDefaults(confirmer, fresh);
-  if (byDefault !== null) return { kind: "differs", ...byDefault };
   const subject = SubjectEncoding.forPolicy(tables, policy);
+  const byDefault = checkDefaults(confirmer, subject.subjectFrom(new Map()), fresh);
+  if (byDefault !== null) return { kind: "differs", ...byDefault };
   const { pending, positions, identical } = collect(new PositionBuilder(policy, tables, subject));
   const solver = options.solver ?? (await import("../smt/z3-embedded.js")).embeddedZ3Script();
   let queries = 0;
+  let solverMs = 0;
   for (const batch of batches(pending, options.batchChars ?? DEFAULT_BATCH_CHARS)) {
     queries++;
-    const answer = await solver.run(script(subject, batch), options.timeoutMs ?? 60_000);
+    const text = script(subject, batch);
+    const s0 = performance.now();
+    const answer = await solver.run(text, options.timeoutMs ?? 60_000);
+    solverMs += performance.now() - s0;
     const r = readAnswer(answer);
     if (r.kind === "unknown") return { kind: "unknown", reason: `${solver.name}: ${r.reason}` };
-    if (r.kind === "sat") return confirmed(batch, r.values, confirmer, fresh, solver.name);
+    if (r.kind === "sat")
+      return confirmed(batch, subject.subjectFrom(r.values), confirmer, fresh, solver.name);
   }
   return {
     kind: "valid",
@@ -90,6 +97,7 @@ export async function validateImage(
     problems: pending.length,
     queries,
     solver: solver.name,
+    solverMs,
     ms: performance.now() - t0,
     notChecked: notChecked(policy),
   };
@@ -139,7 +147,7 @@ function script(subject: SubjectEncoding, batch: readonly Pending[]): string {
     ...subject.assumptions(),
     `(assert (or false ${batch.map((p) => p.encoded.differs).join("\n")}))`,
     "(check-sat)",
-    `(get-value (${SUBJECT_VARS.map((v) => v.name).join(" ")}))`,
+    `(get-value (${subject.variableNames().join(" ")}))`,
     "(exit)",
   ];
   return `${lines.join("\n")}\n`;
@@ -172,12 +180,11 @@ function readAnswer(text: string): Answer {
 
 function confirmed(
   batch: readonly Pending[],
-  values: Map<string, bigint>,
+  subject: SubjectIdentity,
   confirmer: Confirmer,
   fresh: FileKey,
   solver: string,
 ): ValidationResult {
-  const subject: SubjectIdentity = subjectFrom(values);
   for (const { problem } of batch) {
     const d = confirmer.check(requestAt(problem.position, subject, fresh));
     if (d !== null) return { kind: "differs", ...d };
@@ -202,8 +209,7 @@ function freshKey(policy: Policy, tables: ImageTables): FileKey {
 }
 
 /** The class defaults: a request whose walk names nothing is decided by them alone. */
-function checkDefaults(c: Confirmer, fresh: FileKey): Difference | null {
-  const subject: SubjectIdentity = subjectFrom(new Map());
+function checkDefaults(c: Confirmer, subject: SubjectIdentity, fresh: FileKey): Difference | null {
   for (const { cls } of CHECKED_CLASSES) {
     const position = { cls, key: fresh, op: 0, ancestor: false };
     const d = c.check(requestAt(position, subject, fresh));
