@@ -5,6 +5,7 @@
 // Needs `npx tsc -p .` first. Runs on the host: nothing touches a kernel.
 // Wall time is noisy on a shared machine; cpu_ms (compile + check, this
 // process, the wasm solver included) is the steadier number.
+import { performance } from "node:perf_hooks";
 const { scalePolicy } = await import("../dist/bench/policy-scale.js");
 const { compilePolicy } = await import("../dist/compile/index.js");
 const { validateImage } = await import("../dist/verifier/policy-check/index.js");
