@@ -48,6 +48,7 @@ for (const shape of shapes)
       verdict: v.kind,
       positions: v.kind === "valid" ? v.positions : "-",
       identical: v.kind === "valid" ? v.identical : "-",
+      lemmas: v.kind === "valid" ? v.lemmas : "-",
       problems: v.kind === "valid" ? v.problems : "-",
       queries: v.kind === "valid" ? v.queries : "-",
       solver_ms: v.kind === "valid" ? v.solverMs.toFixed(0) : "-",

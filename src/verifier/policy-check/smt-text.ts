@@ -8,6 +8,18 @@ export const bvLit = (v: bigint | number, width: number): string => `(_ bv${v} $
 export interface Cond {
   readonly text: string;
   readonly deps: readonly string[];
+  /** a subject condition's three fields, when it is one (exe AND place AND identity) */
+  readonly parts?: SubjectParts;
+}
+
+export interface SubjectParts {
+  readonly exe: Cond;
+  readonly place: Cond;
+  readonly ident: Cond;
+}
+
+export function subjectCond(parts: SubjectParts): Cond {
+  return { ...andCond([parts.exe, parts.place, parts.ident]), parts };
 }
 
 export const TRUE_COND: Cond = { text: "true", deps: [] };

@@ -8,7 +8,7 @@ import type { Placement, Policy, Subject } from "../../policy/model.js";
 import type { SubjectIdentity } from "../../policy/request.js";
 import { buildDomains, freshNumber, usablePlacement, type Domains } from "./domains.js";
 import type { ImageTables, RuleRow } from "./image-tables.js";
-import { TRUE_COND, andCond, orText, type Cond, type Definition } from "./smt-text.js";
+import { TRUE_COND, orText, subjectCond, type Cond, type Definition } from "./smt-text.js";
 
 /** The primary gid and the supplementary groups the kernel reads. */
 const GROUP_SLOTS = Array.from({ length: MAX_SUPPLEMENTARY_GROUPS + 1 }, (_, i) => `gs${i}`);
@@ -125,7 +125,7 @@ export class SubjectEncoding {
     if (ident === null) return null;
     const exe = row.exe === 0 ? TRUE_COND : this.kernelExe(row.exe);
     const place = row.place === 0 ? TRUE_COND : this.kernelPlace(row.place);
-    return andCond([exe, place, ident]);
+    return subjectCond({ exe, place, ident });
   }
 
   /** When decide()'s subjectRank matches `s`; null: never. */
@@ -141,7 +141,7 @@ export class SubjectEncoding {
     if (s.identity?.kind === "user") ident = plain(this.d.uids.eq("uid", s.identity.uid));
     if (s.identity?.kind === "login-user") ident = plain(this.d.logins.eq("login", s.identity.uid));
     if (s.identity?.kind === "group") ident = this.held(s.identity.gid);
-    return andCond([exe, place, ident]);
+    return subjectCond({ exe, place, ident });
   }
 
   private variables(): { name: string; width: number }[] {

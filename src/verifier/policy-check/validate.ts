@@ -16,6 +16,7 @@ import { Confirmer, requestAt, type Difference } from "./counterexample.js";
 import { readTables, type ImageTables } from "./image-tables.js";
 import { CHECKED_CLASSES, PositionBuilder, type PositionProblem } from "./positions.js";
 import { encodeProblem, type EncodedProblem } from "./problem-smt.js";
+import { lemmaKey, lemmasFor, type Lemma } from "./lemmas.js";
 import { definitionLines } from "./smt-text.js";
 import { SubjectEncoding } from "./subject.js";
 
@@ -26,7 +27,9 @@ export interface ValidationStats {
   readonly positions: number;
   /** positions whose two sides encode to the same formula (equal by construction) */
   readonly identical: number;
-  /** distinct formulas sent to the solver */
+  /** placement equivalences proved once and used by many positions */
+  readonly lemmas: number;
+  /** distinct whole-position formulas sent to the solver (positions the lemmas do not cover) */
   readonly problems: number;
   readonly queries: number;
   readonly solver: string;
@@ -53,6 +56,8 @@ export interface ValidateOptions {
 }
 
 const DEFAULT_BATCH_CHARS = 20_000;
+const LEMMA_BATCH = 200_000;
+const ATTEMPTS = 3;
 
 interface Pending {
   readonly problem: PositionProblem;
@@ -73,17 +78,36 @@ export async function validateImage(
   const subject = SubjectEncoding.forPolicy(tables, policy);
   const byDefault = checkDefaults(confirmer, subject.subjectFrom(new Map()), fresh);
   if (byDefault !== null) return { kind: "differs", ...byDefault };
-  const { pending, positions, identical } = collect(new PositionBuilder(policy, tables, subject));
+  const c = collect(new PositionBuilder(policy, tables, subject));
   const solver = options.solver ?? (await import("../smt/z3-embedded.js")).embeddedZ3Script();
-  let queries = 0;
   let solverMs = 0;
-  for (const batch of batches(pending, options.batchChars ?? DEFAULT_BATCH_CHARS)) {
+  // The wasm z3 now and then reads a script garbled (z3-embedded.ts): any
+  // error but the one get-value gives after unsat makes the answer void.
+  const run = async (text: string): Promise<Answer> => {
+    let r: Answer = { kind: "unknown", reason: "no answer" };
+    for (let i = 0; i < ATTEMPTS && (i === 0 || r.kind === "unknown"); i++) {
+      const s0 = performance.now();
+      const answer = await solver.run(text, options.timeoutMs ?? 60_000);
+      solverMs += performance.now() - s0;
+      r = readAnswer(answer, subject.variableNames());
+    }
+    return r;
+  };
+  const lemmas = await proveLemmas(c, subject, run);
+  if (lemmas.failed !== null)
+    return { kind: "unknown", reason: `${solver.name}: ${lemmas.failed}` };
+  let queries = lemmas.queries;
+  const whole = [...c.whole.values()].map((p) => ({ ...p, size: p.encoded.differs.length }));
+  for (const batch of batches(whole, options.batchChars ?? DEFAULT_BATCH_CHARS)) {
     queries++;
-    const text = script(subject, batch);
-    const s0 = performance.now();
-    const answer = await solver.run(text, options.timeoutMs ?? 60_000);
-    solverMs += performance.now() - s0;
-    const r = readAnswer(answer);
+    const deps = new Set(batch.flatMap((p) => [...p.encoded.deps]));
+    const r = await run(
+      script(
+        subject,
+        deps,
+        batch.map((p) => p.encoded.differs),
+      ),
+    );
     if (r.kind === "unknown") return { kind: "unknown", reason: `${solver.name}: ${r.reason}` };
     if (r.kind === "sat")
       return confirmed(batch, subject.subjectFrom(r.values), confirmer, fresh, solver.name);
@@ -92,9 +116,10 @@ export async function validateImage(
     kind: "valid",
     rules: policy.rules.length,
     entries: image.rules.length,
-    positions,
-    identical,
-    problems: pending.length,
+    positions: c.positions,
+    identical: c.identical,
+    lemmas: c.lemmas.size,
+    problems: whole.length,
     queries,
     solver: solver.name,
     solverMs,
@@ -103,10 +128,25 @@ export async function validateImage(
   };
 }
 
-function collect(builder: PositionBuilder) {
-  const pending = new Map<string, Pending>();
-  let positions = 0;
+interface Collected {
+  readonly positions: number;
+  readonly identical: number;
+  readonly lemmas: Map<string, Lemma>;
+  /** positions proved by lemmas, by the lemma keys they rest on */
+  readonly byLemmas: { readonly pending: Pending; readonly keys: readonly string[] }[];
+  readonly whole: Map<string, Pending>;
+}
+
+function collect(builder: PositionBuilder): Collected {
+  const c: Collected = {
+    positions: 0,
+    identical: 0,
+    lemmas: new Map(),
+    byLemmas: [],
+    whole: new Map(),
+  };
   let identical = 0;
+  let positions = 0;
   for (const { cls, ops } of CHECKED_CLASSES)
     for (const key of builder.keys(cls))
       for (const ancestor of [false, true])
@@ -115,19 +155,54 @@ function collect(builder: PositionBuilder) {
           if (problem.kernel.length === 0 && problem.decide.length === 0) continue;
           positions++;
           const encoded = encodeProblem(problem);
-          if (encoded.kernelText === encoded.decideText) identical++;
-          else if (!pending.has(encoded.signature))
-            pending.set(encoded.signature, { problem, encoded });
+          if (encoded.kernelText === encoded.decideText) {
+            identical++;
+            continue;
+          }
+          const lemmas = lemmasFor(problem);
+          if (lemmas === null) c.whole.set(encoded.signature, { problem, encoded });
+          else {
+            lemmas.forEach((l) => c.lemmas.set(lemmaKey(l), l));
+            c.byLemmas.push({ pending: { problem, encoded }, keys: lemmas.map(lemmaKey) });
+          }
         }
-  return { pending: [...pending.values()], positions, identical };
+  return { ...c, positions, identical };
 }
 
-function* batches(all: readonly Pending[], maxChars: number): Generator<Pending[]> {
-  let batch: Pending[] = [];
+/** Proves the lemmas; positions resting on one the solver could not prove are solved whole. */
+async function proveLemmas(
+  c: Collected,
+  subject: SubjectEncoding,
+  run: (text: string) => Promise<Answer>,
+): Promise<{ queries: number; failed: string | null }> {
+  const all = [...c.lemmas.entries()];
+  let queries = 0;
+  const unproved = new Set<string>();
+  for (const batch of batches(
+    all.map(([k, l]) => ({ k, l, size: l.kernel.length + l.decide.length })),
+    LEMMA_BATCH,
+  )) {
+    queries++;
+    const deps = new Set(batch.flatMap((b) => b.l.deps));
+    const differs = batch.map((b) => `(distinct ${b.l.kernel} ${b.l.decide})`);
+    const r = await run(script(subject, deps, differs));
+    if (r.kind === "unknown") return { queries, failed: r.reason };
+    if (r.kind === "sat") batch.forEach((b) => unproved.add(b.k));
+  }
+  for (const { pending, keys } of c.byLemmas)
+    if (keys.some((k) => unproved.has(k))) c.whole.set(pending.encoded.signature, pending);
+  return { queries, failed: null };
+}
+
+function* batches<T extends { readonly size: number }>(
+  all: readonly T[],
+  maxChars: number,
+): Generator<T[]> {
+  let batch: T[] = [];
   let chars = 0;
   for (const p of all) {
     batch.push(p);
-    chars += p.encoded.differs.length;
+    chars += p.size;
     if (chars >= maxChars) {
       yield batch;
       batch = [];
@@ -137,15 +212,15 @@ function* batches(all: readonly Pending[], maxChars: number): Generator<Pending[
   if (batch.length > 0) yield batch;
 }
 
-function script(subject: SubjectEncoding, batch: readonly Pending[]): string {
-  const deps = new Set(batch.flatMap((p) => [...p.encoded.deps]));
+/** One query: can any of `differs` hold for a real task? */
+function script(subject: SubjectEncoding, deps: Set<string>, differs: readonly string[]): string {
   const lines = [
     "(set-option :produce-models true)",
     "(set-logic QF_BV)",
     ...subject.declarations(),
     ...definitionLines(deps, (n) => subject.definition(n)),
     ...subject.assumptions(),
-    `(assert (or false ${batch.map((p) => p.encoded.differs).join("\n")}))`,
+    `(assert (or false ${differs.join("\n")}))`,
     "(check-sat)",
     `(get-value (${subject.variableNames().join(" ")}))`,
     "(exit)",
@@ -158,7 +233,9 @@ type Answer =
   | { readonly kind: "sat"; readonly values: Map<string, bigint> }
   | { readonly kind: "unknown"; readonly reason: string };
 
-function readAnswer(text: string): Answer {
+const AFTER_UNSAT = /model is not available/;
+
+function readAnswer(text: string, variables: readonly string[]): Answer {
   let parsed;
   try {
     parsed = parseSExprs(text);
@@ -166,6 +243,11 @@ function readAnswer(text: string): Answer {
     return { kind: "unknown", reason: text.trim().slice(0, 200) };
   }
   const [first, pairs] = parsed;
+  const errors = parsed
+    .filter((e) => Array.isArray(e) && e[0] === "error")
+    .map((e) => String(e[1]));
+  const foreign = errors.find((e) => !(first === "unsat" && AFTER_UNSAT.test(e)));
+  if (foreign !== undefined) return { kind: "unknown", reason: `solver error ${foreign}` };
   if (first === "unsat") return { kind: "unsat" };
   if (first !== "sat" || !Array.isArray(pairs))
     return { kind: "unknown", reason: JSON.stringify(first ?? text.trim()).slice(0, 200) };
@@ -175,6 +257,8 @@ function readAnswer(text: string): Answer {
     const v = value === undefined ? undefined : literalValue(value);
     if (typeof name === "string" && typeof v === "bigint") values.set(name, v);
   }
+  const missing = variables.find((v) => !values.has(v));
+  if (missing !== undefined) return { kind: "unknown", reason: `no model value for ${missing}` };
   return { kind: "sat", values };
 }
 
@@ -191,7 +275,7 @@ function confirmed(
   }
   return {
     kind: "unknown",
-    reason: `${solver}: a disagreement the concrete check does not confirm (policy check encoding)`,
+    reason: `${solver}: a disagreement the concrete check does not confirm (policy check encoding): subject ${JSON.stringify(subject, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}, ${batch.length} position(s) from ${JSON.stringify(batch[0]?.problem.position, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}`,
   };
 }
 
