@@ -2,9 +2,9 @@
 // a placement is written: the kernel looks up the deepest named cgroup (and
 // the compiler copied each placement to the named cgroups below it), decide()
 // compares one level of the task's cgroup path. When both first-match lists
-// have the same outcomes in the same order, and each outcome's group has the
-// same (executable, identity) pairs, the position holds as soon as, per pair,
-// the kernel's placement disjunction is equivalent to decide()'s. Those
+// have the same outcomes in the same order, the position holds as soon as,
+// per (executable, identity) pair, the kernel's placement disjunctions are
+// equivalent to decide()'s (cumulatively, see lemmasFor). Those
 // equivalences ("lemmas") are few and shared by many positions, so the solver
 // proves each once. A position that does not align this way, or whose lemma
 // fails, is solved whole (problem-smt.ts), which is exact.
@@ -43,18 +43,34 @@ function placeText(places: readonly Cond[]): string {
   return orText([...new Set(places.map((p) => p.text))].sort());
 }
 
-/** The lemmas that prove position `p`, or null when its two sides do not align. */
+/**
+ * The lemmas that prove position `p`, or null when its two sides do not
+ * align. Per (exe, identity) pair the lemma is cumulative: the placements of
+ * groups 0..i on one side against those on the other. Then, for every i,
+ * "some group up to i matches" is the same on both sides, so the first match
+ * is the same group, with the same outcome. (Pairwise lemmas would fail: the
+ * compiler keeps one entry per key, so a copy of a placement that a deeper,
+ * earlier rule already owns is not in the later rule's group.)
+ */
 export function lemmasFor(p: PositionProblem): Lemma[] | null {
   const k = groups(p.kernel);
   const d = groups(p.decide);
   if (k === null || d === null || k.length !== d.length) return null;
   const lemmas: Lemma[] = [];
+  const kAcc = new Map<string, Cond[]>();
+  const dAcc = new Map<string, Cond[]>();
+  const grow = (acc: Map<string, Cond[]>, key: string, more: readonly Cond[] | undefined) => {
+    const list = acc.get(key) ?? [];
+    list.push(...(more ?? []));
+    acc.set(key, list);
+    return list;
+  };
   for (const [i, kg] of k.entries()) {
     const dg = d[i];
-    if (dg === undefined || dg.code !== kg.code || dg.pairs.size !== kg.pairs.size) return null;
-    for (const [key, kPlaces] of kg.pairs) {
-      const dPlaces = dg.pairs.get(key);
-      if (dPlaces === undefined) return null;
+    if (dg === undefined || dg.code !== kg.code) return null;
+    for (const key of new Set([...kg.pairs.keys(), ...dg.pairs.keys()])) {
+      const kPlaces = grow(kAcc, key, kg.pairs.get(key));
+      const dPlaces = grow(dAcc, key, dg.pairs.get(key));
       const kernel = placeText(kPlaces);
       const decide = placeText(dPlaces);
       if (kernel !== decide)
