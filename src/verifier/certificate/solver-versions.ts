@@ -16,7 +16,7 @@ async function embeddedVersion(): Promise<string> {
   const pkg = require("z3-solver/package.json") as { version: string };
   const { embeddedInstance } = await import("../smt/z3-embedded.js");
   const z3 = (await embeddedInstance()).api.Z3;
-  return `z3 ${z3.get_full_version()} (z3-solver ${pkg.version}, WebAssembly)`;
+  return `${z3.get_full_version()} (z3-solver ${pkg.version}, WebAssembly)`;
 }
 
 export async function solverVersion(name: string): Promise<SolverVersion> {
