@@ -14,7 +14,12 @@ import { parseSExprs, literalValue } from "../smt/sexpr.js";
 import type { ScriptSolver } from "../smt/solver.js";
 import { Confirmer, requestAt, type Difference } from "./counterexample.js";
 import { readTables, type ImageTables } from "./image-tables.js";
-import { CHECKED_CLASSES, PositionBuilder, type PositionProblem } from "./positions.js";
+import {
+  CHECKED_CLASSES,
+  PositionBuilder,
+  type Position,
+  type PositionProblem,
+} from "./positions.js";
 import { encodeProblem, type EncodedProblem } from "./problem-smt.js";
 import { lemmaKey, lemmasFor, type Lemma } from "./lemmas.js";
 import { definitionLines } from "./smt-text.js";
@@ -78,7 +83,8 @@ export async function validateImage(
   const subject = SubjectEncoding.forPolicy(tables, policy);
   const byDefault = checkDefaults(confirmer, subject.subjectFrom(new Map()), fresh);
   if (byDefault !== null) return { kind: "differs", ...byDefault };
-  const c = collect(new PositionBuilder(policy, tables, subject));
+  const builder = new PositionBuilder(policy, tables, subject);
+  const c = collect(builder);
   const solver = options.solver ?? (await import("../smt/z3-embedded.js")).embeddedZ3Script();
   let solverMs = 0;
   // The wasm z3 now and then reads a script garbled (z3-embedded.ts): any
@@ -93,7 +99,7 @@ export async function validateImage(
     }
     return r;
   };
-  const lemmas = await proveLemmas(c, subject, run);
+  const lemmas = await proveLemmas(c, builder, subject, run);
   if (lemmas.failed !== null)
     return { kind: "unknown", reason: `${solver.name}: ${lemmas.failed}` };
   let queries = lemmas.queries;
@@ -132,8 +138,8 @@ interface Collected {
   readonly positions: number;
   readonly identical: number;
   readonly lemmas: Map<string, Lemma>;
-  /** positions proved by lemmas, by the lemma keys they rest on */
-  readonly byLemmas: { readonly pending: Pending; readonly keys: readonly string[] }[];
+  /** positions proved by lemmas, by the lemma keys they rest on (rebuilt only if one fails) */
+  readonly byLemmas: { readonly position: Position; readonly keys: readonly string[] }[];
   readonly whole: Map<string, Pending>;
 }
 
@@ -163,7 +169,7 @@ function collect(builder: PositionBuilder): Collected {
           if (lemmas === null) c.whole.set(encoded.signature, { problem, encoded });
           else {
             lemmas.forEach((l) => c.lemmas.set(lemmaKey(l), l));
-            c.byLemmas.push({ pending: { problem, encoded }, keys: lemmas.map(lemmaKey) });
+            c.byLemmas.push({ position: problem.position, keys: lemmas.map(lemmaKey) });
           }
         }
   return { ...c, positions, identical };
@@ -172,6 +178,7 @@ function collect(builder: PositionBuilder): Collected {
 /** Proves the lemmas; positions resting on one the solver could not prove are solved whole. */
 async function proveLemmas(
   c: Collected,
+  builder: PositionBuilder,
   subject: SubjectEncoding,
   run: (text: string) => Promise<Answer>,
 ): Promise<{ queries: number; failed: string | null }> {
@@ -189,8 +196,12 @@ async function proveLemmas(
     if (r.kind === "unknown") return { queries, failed: r.reason };
     if (r.kind === "sat") batch.forEach((b) => unproved.add(b.k));
   }
-  for (const { pending, keys } of c.byLemmas)
-    if (keys.some((k) => unproved.has(k))) c.whole.set(pending.encoded.signature, pending);
+  for (const { position, keys } of c.byLemmas)
+    if (keys.some((k) => unproved.has(k))) {
+      const problem = builder.problem(position);
+      const encoded = encodeProblem(problem);
+      c.whole.set(encoded.signature, { problem, encoded });
+    }
   return { queries, failed: null };
 }
 
