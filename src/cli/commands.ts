@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import { register as registerAgent } from "./agent.js";
 import { register as registerApply } from "./apply.js";
+import { register as registerBuild } from "./build.js";
 import { register as registerEvents } from "./events.js";
 import { register as registerExplain } from "./explain.js";
 import { register as registerFleet } from "./fleet.js";
@@ -18,6 +19,7 @@ import { register as registerVm } from "./vm.js";
 export function registerCommands(program: Command): void {
   registerAgent(program);
   registerApply(program);
+  registerBuild(program);
   registerEvents(program);
   registerExplain(program);
   registerFleet(program);

@@ -6,7 +6,7 @@ import { spawn } from "node:child_process";
 import { subterms } from "../vc/index.js";
 import { logicFor, printTerms } from "./print.js";
 import { literalValue, parseSExprs } from "./sexpr.js";
-import type { Query, SatResult, Solver } from "./solver.js";
+import type { Query, SatResult, ScriptSolver, Solver } from "./solver.js";
 
 export interface ProcessSolverSpec {
   readonly name: string;
@@ -46,6 +46,17 @@ export function processSolver(spec: ProcessSolverSpec): Solver {
     name: spec.name,
     check: async (q, timeoutMs) =>
       parseAnswer(await run(spec, script(q, spec.constArraysNeedAll), timeoutMs), q.observe.length),
+  };
+}
+
+/** The process for callers that write SMT-LIB themselves; a crash or a kill is an `unknown` answer. */
+export function processScript(spec: ProcessSolverSpec): ScriptSolver {
+  return {
+    name: spec.name,
+    run: async (text, timeoutMs) => {
+      const out = await run(spec, text, timeoutMs);
+      return out.failure === undefined ? out.stdout : `unknown\n; ${out.failure}`;
+    },
   };
 }
 

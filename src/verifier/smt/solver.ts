@@ -21,6 +21,12 @@ export interface Solver {
   check(query: Query, timeoutMs: number): Promise<SatResult>;
 }
 
+/** A solver that takes a whole SMT-LIB script and answers its raw output (check-sat, get-value). */
+export interface ScriptSolver {
+  readonly name: string;
+  run(script: string, timeoutMs: number): Promise<string>;
+}
+
 export type Verdict =
   | { readonly kind: "proved" }
   | { readonly kind: "refuted"; readonly model: Assignment }

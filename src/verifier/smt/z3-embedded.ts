@@ -4,7 +4,7 @@
 // fresh context, so queries never see each other's declarations. Calls are
 // serialized: the wasm build runs one solver call at a time.
 import { parseAnswer, script } from "./process-solver.js";
-import type { Query, SatResult, Solver } from "./solver.js";
+import type { Query, SatResult, ScriptSolver, Solver } from "./solver.js";
 
 interface Embedded {
   readonly api: Awaited<ReturnType<typeof import("z3-solver").init>>;
@@ -51,6 +51,22 @@ function serialized<T>(job: () => Promise<T>): Promise<T> {
  */
 const GARBLED = /^\s*(unsupported|\(error)/;
 const ATTEMPTS = 3;
+
+/** The same instance for callers that write SMT-LIB themselves; answers z3's raw output. */
+export function embeddedZ3Script(): ScriptSolver {
+  return {
+    name: "z3-embedded",
+    run: (text: string, timeoutMs: number): Promise<string> =>
+      serialized(async () => {
+        let stdout = "";
+        for (let i = 0; i < ATTEMPTS; i++) {
+          stdout = await evaluate(text, timeoutMs);
+          if (!GARBLED.test(stdout)) break;
+        }
+        return stdout;
+      }),
+  };
+}
 
 export function embeddedZ3(): Solver {
   return {

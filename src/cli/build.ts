@@ -1,0 +1,114 @@
+// `proofwall build [objects...]`: verifies each object the product loads and
+// writes its certificate next to it (x.bpf.o.cert.json). An object that does
+// not fully prove still gets a certificate, which says what is not proved;
+// the loader refuses it. Exit 0: every object proved; 1: a certificate says
+// "unproved"; 2: usage or unreadable input.
+import type { Command } from "commander";
+import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { basename, join } from "node:path";
+import { repoRoot } from "../paths.js";
+
+const SOLVERS = ["z3-embedded", "z3", "cvc5"] as const;
+type SolverName = (typeof SOLVERS)[number];
+
+/** The objects the agent loads. */
+export const PRODUCT_OBJECT = /^(enforce_.*|self_protect|file_guard)\.bpf\.o$/;
+
+export interface BuildFlags {
+  readonly solver: string;
+  readonly timeout: string;
+  readonly maxPaths: string;
+}
+
+export function productObjects(dir = join(repoRoot, "build", "bpf")): string[] {
+  return readdirSync(dir)
+    .filter((f) => PRODUCT_OBJECT.test(f))
+    .sort()
+    .map((f) => join(dir, f));
+}
+
+function proofwallVersion(): string {
+  const pkg = JSON.parse(readFileSync(join(repoRoot, "package.json"), "utf8")) as {
+    version?: string;
+  };
+  return pkg.version ?? "unknown";
+}
+
+const isSolver = (s: string): s is SolverName => (SOLVERS as readonly string[]).includes(s);
+const err = (line: string) => process.stderr.write(`${line}\n`);
+const out = (line: string) => process.stdout.write(`${line}\n`);
+
+async function certifyOne(path: string, solver: SolverName, flags: BuildFlags): Promise<number> {
+  const v = await import("../verifier/verify.js");
+  const c = await import("../verifier/certificate/index.js");
+  const bytes = readFileSync(path);
+  const outcome = await v.verifyObject(bytes, {
+    solver: await v.solverByName(solver),
+    fileName: path,
+    timeoutMs: Math.round(Number(flags.timeout) * 1000),
+    maxPaths: Number(flags.maxPaths),
+    concurrency: v.solverConcurrency(solver),
+  });
+  if (outcome.kind === "input-error") {
+    outcome.messages.forEach(err);
+    return 2;
+  }
+  const cert = c.makeCertificate({
+    bytes,
+    file: basename(path),
+    result: outcome.result,
+    solvers: [await c.solverVersion(solver)],
+    version: proofwallVersion(),
+  });
+  writeFileSync(c.certificatePath(path), `${JSON.stringify(cert, null, 2)}\n`);
+  const t = outcome.result.totals;
+  out(
+    `${basename(path)}: ${cert.status}: ${t.proved} obligations proved, ${t.violated + t.unconfirmed + t.unknown} not, ${(cert.ms / 1000).toFixed(1)} s -> ${basename(c.certificatePath(path))}`,
+  );
+  c.unprovedPrograms(cert).forEach((l) => out(`  ${l}`));
+  return cert.status === "proved" ? 0 : 1;
+}
+
+export async function runBuild(objects: readonly string[], flags: BuildFlags): Promise<number> {
+  if (!isSolver(flags.solver)) {
+    err(`build: --solver must be one of ${SOLVERS.join(", ")}`);
+    return 2;
+  }
+  if (!(Number(flags.timeout) > 0) || !(Number(flags.maxPaths) > 0)) {
+    err(`build: --timeout and --max-paths must be positive numbers`);
+    return 2;
+  }
+  let files: string[];
+  try {
+    files = objects.length > 0 ? [...objects] : productObjects();
+  } catch (e) {
+    err(`build: no objects to certify (${(e as Error).message}); run npm run build first`);
+    return 2;
+  }
+  let worst = 0;
+  try {
+    for (const f of files) worst = Math.max(worst, await certifyOne(f, flags.solver, flags));
+  } catch (e) {
+    err(`build: ${(e as Error).message}`);
+    worst = 2;
+  } finally {
+    if (flags.solver === "z3-embedded")
+      await (await import("../verifier/smt/z3-embedded.js")).disposeEmbeddedZ3();
+  }
+  return worst;
+}
+
+export function register(program: Command): void {
+  program
+    .command("build")
+    .description("verify the objects the agent loads and write a certificate next to each")
+    .argument("[objects...]", "objects (default: enforce_*, self_protect, file_guard in build/bpf)")
+    .option("--solver <solver>", `SMT solver: ${SOLVERS.join(", ")}`, "z3-embedded")
+    .option("--timeout <seconds>", "time limit per obligation", "10")
+    // The same cap as `proofwall prove`: enforce_file's exploration stops there (recorded, not hidden).
+    .option("--max-paths <n>", "paths explored per program before giving up", "1100")
+    .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
+    .action(async (objects: string[], flags: BuildFlags) => {
+      process.exitCode = await runBuild(objects, flags);
+    });
+}

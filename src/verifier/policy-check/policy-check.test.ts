@@ -1,0 +1,253 @@
+// validateImage: every compiled policy proves valid; every corruption of an
+// image that changes a decision is caught with a request on which decide()
+// and the lookup model of the image really disagree.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import {
+  OP_ANCESTOR,
+  RULE_KEY_LAYOUT,
+  encodeConfig,
+  decodeConfig,
+} from "../../abi/policy-records.js";
+import { compilePolicy } from "../../compile/compile.js";
+import type { MapEntry, MapImage } from "../../compile/image.js";
+import { modelDecide, modelMaps } from "../../compile/lookup-model.js";
+import {
+  prng,
+  randomFileRequest,
+  randomPolicy,
+  randomWorld,
+  type Rng,
+} from "../../compile/random-world.js";
+import { decide } from "../../policy/decide.js";
+import type { Policy } from "../../policy/model.js";
+import type { Request } from "../../policy/request.js";
+import { RESOURCE_KEYS } from "../../policy/schema-resources.js";
+import { disposeEmbeddedZ3 } from "../smt/z3-embedded.js";
+import { validateImage, type ValidationResult } from "./index.js";
+
+test.after(() => disposeEmbeddedZ3());
+
+const F = { dev: 1, ino: 100n };
+const DIR = { dev: 1, ino: 50n };
+const EXE = { dev: 1, ino: 900n };
+const CG = { path: "/sys/fs/cgroup/app", id: 7n, level: 1 };
+
+const handmade: Policy = {
+  name: "handmade",
+  mode: "enforce",
+  defaults: Object.fromEntries(RESOURCE_KEYS.map((c) => [c, "allow"])) as Policy["defaults"],
+  rules: [
+    {
+      id: "dir-read",
+      index: 0,
+      action: "deny",
+      subjects: [{ identity: null, placement: null, exe: null }],
+      resource: {
+        kind: "files",
+        targets: [{ path: "/d", key: DIR, tree: true }],
+        operations: ["read"],
+      },
+    },
+    {
+      id: "owner-read",
+      index: 1,
+      action: "allow",
+      subjects: [{ identity: { kind: "user", uid: 1000 }, placement: null, exe: null }],
+      resource: {
+        kind: "files",
+        targets: [{ path: "/d/f", key: F, tree: false }],
+        operations: ["read"],
+      },
+    },
+    {
+      id: "tool-write",
+      index: 2,
+      action: "audit",
+      subjects: [{ identity: { kind: "group", gid: 2000 }, placement: null, exe: EXE }],
+      resource: {
+        kind: "files",
+        targets: [{ path: "/d/f", key: F, tree: false }],
+        operations: ["write"],
+      },
+    },
+    {
+      id: "file-read",
+      index: 3,
+      action: "deny",
+      subjects: [{ identity: null, placement: null, exe: null }],
+      resource: {
+        kind: "files",
+        targets: [{ path: "/d/f", key: F, tree: false }],
+        operations: ["read"],
+      },
+    },
+    {
+      id: "app-exec",
+      index: 4,
+      action: "deny",
+      subjects: [{ identity: null, placement: CG, exe: null }],
+      resource: { kind: "exec", targets: [{ path: "/d/f", key: F, tree: false }], memfd: false },
+    },
+  ],
+};
+
+const show = (v: unknown) =>
+  JSON.stringify(v, (_k, x: unknown) => (typeof x === "bigint" ? `${x}` : x));
+
+/** Recomputes both sides on the reported request: the test trusts no part of the checker. */
+function assertRealDifference(p: Policy, image: MapImage, v: ValidationResult): void {
+  assert.equal(v.kind, "differs", show(v));
+  if (v.kind !== "differs") return;
+  const want = decide(p, v.request);
+  const got = modelDecide(modelMaps(image), v.request);
+  const gotId = got.rule === null ? null : (image.ruleIds[got.rule] ?? null);
+  assert.notDeepEqual(
+    { a: got.action, r: gotId },
+    { a: want.action, r: want.ruleId },
+    show(v.request),
+  );
+  assert.deepEqual(v.expected, { action: want.action, ruleId: want.ruleId });
+}
+
+const withRules = (img: MapImage, rules: MapEntry[]): MapImage => ({ ...img, rules });
+
+function setScore(e: MapEntry, f: (s: bigint) => bigint): MapEntry {
+  const value = Buffer.alloc(8);
+  value.writeBigUInt64LE(f(e.value.readBigUInt64LE(0)));
+  return { key: e.key, value };
+}
+
+const ruleOf = (e: MapEntry) => 0xffffffff - e.value.readUInt32LE(0);
+
+test("a compiled policy proves valid", async () => {
+  const v = await validateImage(handmade, compilePolicy(handmade));
+  assert.equal(v.kind, "valid", show(v));
+  if (v.kind === "valid") assert.ok(v.positions > 0 && v.queries > 0, show(v));
+});
+
+test("corrupted images are caught with a request that differs", async () => {
+  const image = compilePolicy(handmade);
+  const cases: [string, MapImage][] = [
+    [
+      "entry dropped",
+      withRules(
+        image,
+        image.rules.filter((e) => ruleOf(e) !== 1),
+      ),
+    ],
+    [
+      "action flipped",
+      withRules(
+        image,
+        image.rules.map((e) => (ruleOf(e) === 4 ? setScore(e, (s) => s & ~(3n << 32n)) : e)),
+      ),
+    ],
+    [
+      "wrong score (rank lost)",
+      withRules(
+        image,
+        image.rules.map((e) => (ruleOf(e) === 1 ? setScore(e, (s) => s & ~(3n << 34n)) : e)),
+      ),
+    ],
+    [
+      "ancestor flag on an exact entry",
+      withRules(
+        image,
+        image.rules.map((e) => {
+          if (ruleOf(e) !== 1) return e;
+          const key = Buffer.from(e.key);
+          key.writeUInt8(key.readUInt8(RULE_KEY_LAYOUT.op) | OP_ANCESTOR, RULE_KEY_LAYOUT.op);
+          return { key, value: e.value };
+        }),
+      ),
+    ],
+    ["object dropped", { ...image, objects: image.objects.slice(1) }],
+    [
+      "deny default",
+      { ...image, config: encodeConfig({ ...decodeConfig(image.config), denyDefaults: 1 << 1 }) },
+    ],
+    [
+      "audit mode",
+      { ...image, config: encodeConfig({ ...decodeConfig(image.config), auditMode: true }) },
+    ],
+    [
+      "shapes lost",
+      { ...image, config: encodeConfig({ ...decodeConfig(image.config), shapes: 1 }) },
+    ],
+    [
+      "cgroup level lost",
+      { ...image, config: encodeConfig({ ...decodeConfig(image.config), cgroupLevels: 0 }) },
+    ],
+    ["rule ids shifted", { ...image, ruleIds: [...image.ruleIds.slice(1), "x"] }],
+  ];
+  for (const [name, bad] of cases) {
+    const v = await validateImage(handmade, bad);
+    assert.equal(v.kind, "differs", `${name}: ${show(v)}`);
+    assertRealDifference(handmade, bad, v);
+  }
+});
+
+test("a malformed image is refused, not proved", async () => {
+  const image = compilePolicy(handmade);
+  const bad = { ...image, rules: [{ key: Buffer.alloc(3), value: Buffer.alloc(8) }] };
+  assert.equal((await validateImage(handmade, bad)).kind, "malformed");
+});
+
+function mutate(r: Rng, image: MapImage): MapImage {
+  const i = r.int(Math.max(image.rules.length, 1));
+  switch (r.int(3)) {
+    case 0:
+      return withRules(
+        image,
+        image.rules.filter((_e, j) => j !== i),
+      );
+    case 1:
+      return withRules(
+        image,
+        image.rules.map((e, j) =>
+          j === i ? setScore(e, (s) => s ^ (1n << BigInt(32 + r.int(10)))) : e,
+        ),
+      );
+    default:
+      return {
+        ...image,
+        objects: image.objects.filter((_e, j) => j !== r.int(image.objects.length)),
+      };
+  }
+}
+
+const POLICIES = 40;
+const SAMPLES = 300;
+
+test(`random policies and mutants (${POLICIES}): valid when no sampled request differs`, async () => {
+  const r = prng(424242);
+  const tally = { valid: 0, caught: 0, equivalentMutants: 0 };
+  for (let i = 0; i < POLICIES; i++) {
+    const w = randomWorld(r);
+    const p = randomPolicy(r, w);
+    const image = compilePolicy(p);
+    const v = await validateImage(p, image);
+    assert.equal(v.kind, "valid", `policy ${i}: ${show(v)}`);
+    tally.valid++;
+    if (image.rules.length === 0) continue;
+    const bad = mutate(r, image);
+    const m = await validateImage(p, bad);
+    if (m.kind === "differs") {
+      assertRealDifference(p, bad, m);
+      tally.caught++;
+      continue;
+    }
+    // Proved equivalent: no sampled request may tell the mutant apart.
+    assert.equal(m.kind, "valid", `mutant ${i}: ${show(m)}`);
+    const maps = modelMaps(bad);
+    for (let j = 0; j < SAMPLES; j++) {
+      const q: Request = randomFileRequest(r, w);
+      const got = modelDecide(maps, q);
+      assert.equal(got.action, decide(p, q).action, `mutant ${i} proved valid, yet: ${show(q)}`);
+    }
+    tally.equivalentMutants++;
+  }
+  console.log(`# policy check: ${show(tally)}`);
+  assert.ok(tally.caught > POLICIES / 3, show(tally));
+});
