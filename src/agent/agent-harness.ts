@@ -41,7 +41,11 @@ export class AgentHarness {
 
   /** Starts the agent and resolves once it logs "agent ready". */
   async start(extra: readonly string[] = []): Promise<void> {
-    const engine = this.engine.kernel ? ["--pin-root", this.engine.pinRoot] : ["--no-kernel"];
+    // Kernel suites run the objects `npm run build` made; certificates come from
+    // `proofwall build`, which the suites do not wait for.
+    const engine = this.engine.kernel
+      ? ["--pin-root", this.engine.pinRoot, "--allow-unverified"]
+      : ["--no-kernel"];
     const args = [
       CLI,
       "agent",

@@ -14,6 +14,7 @@ import { AgentMetrics } from "./metrics.js";
 import { listenMetrics, parseHostPort } from "./metrics-server.js";
 import { NoKernelEnforcer } from "./no-kernel-enforcer.js";
 import { PathNamer } from "./path-namer.js";
+import type { PolicyCheckMode } from "../enforce/gate.js";
 import type { FleetHandle, FleetOptions } from "../fleet/start-fleet.js";
 import { watchPolicyPath, type PolicyWatch } from "./watch.js";
 
@@ -28,6 +29,10 @@ export interface AgentOptions {
   readonly debounceMs: number;
   /** bpffs directory of the kernel engine's pins. */
   readonly pinRoot: string;
+  /** The SMT check of each compiled policy before it is written. */
+  readonly policyCheck: PolicyCheckMode;
+  /** Load objects without a valid verification certificate, loudly. */
+  readonly allowUnverified: boolean;
   /** How often identities (cgroup ids, inodes, uids) are re-resolved; 0: never. */
   readonly resolveIntervalMs: number;
   /** Policy from a fleet (src/fleet/) instead of --policy; null without one. */
@@ -45,7 +50,14 @@ async function startFleetFor(o: AgentOptions, daemon: Daemon, enforcer: Enforcer
 async function kernelEnforcer(o: AgentOptions, log: Logger, namer: PathNamer): Promise<Enforcer> {
   // Imported only here: the no-kernel agent never loads libbpf.
   const { createKernelEnforcer } = await import("../enforce/index.js");
-  return createKernelEnforcer({ stateDir: o.stateDir, log, pinRoot: o.pinRoot, namer });
+  return createKernelEnforcer({
+    stateDir: o.stateDir,
+    log,
+    pinRoot: o.pinRoot,
+    namer,
+    policyCheck: o.policyCheck,
+    allowUnverified: o.allowUnverified,
+  });
 }
 
 function explainDeps() {

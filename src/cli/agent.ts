@@ -1,7 +1,8 @@
 // `proofwall agent`: the daemon. Everything it does lives in src/agent/; this
 // only maps options.
-import type { Command } from "commander";
+import { Option, type Command } from "commander";
 import { DEFAULT_CONTROL_SOCKET } from "../agent/wire.js";
+import type { PolicyCheckMode } from "../enforce/gate.js";
 
 interface Opts {
   policy?: string;
@@ -12,6 +13,8 @@ interface Opts {
   debounce: string;
   pinRoot: string;
   resolveInterval: string;
+  policyCheck: PolicyCheckMode;
+  allowUnverified?: boolean;
   fleet?: string;
   labels: string;
   hostName?: string;
@@ -56,6 +59,18 @@ export function register(program: Command): void {
       "bpffs directory for the pinned programs and maps",
       "/sys/fs/bpf/proofwall",
     )
+    .addOption(
+      new Option(
+        "--policy-check <solver>",
+        "prove each compiled policy equals the YAML before writing it (auto: the z3 process if installed, else the embedded one)",
+      )
+        .choices(["auto", "embedded", "z3", "off"])
+        .default("auto"),
+    )
+    .option(
+      "--allow-unverified",
+      "load programs whose verification certificate is missing, stale or unproved (logged as errors)",
+    )
     .option(
       "--resolve-interval <s>",
       "re-resolve users, services and files this often; 0 disables",
@@ -83,6 +98,8 @@ export function register(program: Command): void {
         debounceMs: Number(o.debounce),
         pinRoot: o.pinRoot,
         resolveIntervalMs: Number(o.resolveInterval) * 1000,
+        policyCheck: o.policyCheck,
+        allowUnverified: o.allowUnverified === true,
         fleet: fleetOptions(o),
       }).catch((e: unknown) => {
         // Bad options (--metrics, --fleet, --labels, trusted keys) or a failed

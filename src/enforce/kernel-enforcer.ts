@@ -24,7 +24,9 @@ import type { Policy, Request } from "../policy/index.js";
 import { clearSlots, readSlot, writeSlot, type SlotRecord } from "./applied-slots.js";
 import { readCounters } from "./counters.js";
 import { decisionEvent, hookLabel } from "./decision-event.js";
-import { Engine, type EngineOptions } from "./engine.js";
+import { Engine, ENFORCE_OBJECTS, type EngineOptions } from "./engine.js";
+import { certificateGate, policyProblem, policySolver, type PolicyCheckMode } from "./gate.js";
+import type { ScriptSolver } from "../verifier/smt/solver.js";
 import { entriesByGeneration, readLiveImage } from "./live-image.js";
 
 export const DEFAULT_PIN_ROOT = "/sys/fs/bpf/proofwall";
@@ -35,6 +37,10 @@ export interface KernelEnforcerOptions extends EnforcerOptions {
   readonly engine?: EngineOptions;
   /** Shared with the control handlers, which name what arrived unnamed. */
   readonly namer?: PathNamer;
+  /** The SMT proof that compiled maps mean the policy, before each write; "auto" by default. */
+  readonly policyCheck?: PolicyCheckMode;
+  /** Load objects whose certificate is missing, stale or unproved (logged as errors). */
+  readonly allowUnverified?: boolean;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -48,6 +54,7 @@ export class KernelEnforcer implements Enforcer {
   readonly #listeners = new Set<EventListener>();
   #unknownEvents = 0;
   readonly #namer: PathNamer;
+  #solver: ScriptSolver | null = null;
 
   constructor(options: KernelEnforcerOptions) {
     this.#o = options;
@@ -60,8 +67,10 @@ export class KernelEnforcer implements Enforcer {
   }
 
   async start(): Promise<StartResult> {
+    this.#solver = await policySolver(this.#o.policyCheck ?? "auto");
     const adopted = Engine.adopt(this.#pinDir);
     if (adopted) return this.#adopt(adopted);
+    certificateGate(ENFORCE_OBJECTS, this.#o.allowUnverified === true, this.#o.log);
     const engine = Engine.load(this.#o.engine).attach();
     try {
       engine.pin(this.#pinDir);
@@ -130,6 +139,8 @@ export class KernelEnforcer implements Enforcer {
     }
     const full = this.#capacityProblem(engine, image);
     if (full) return { kind: "rejected", stage: "capacity", reason: full, current };
+    const wrong = this.#solver ? await policyProblem(policy, image, this.#solver) : null;
+    if (wrong) return { kind: "rejected", stage: "verify", reason: wrong, current };
     const next = (engine.generation + 1) % GENERATIONS;
     const record: SlotRecord = {
       policy: meta,
