@@ -11,6 +11,9 @@
 #define PW_MAX_PLACE_LEVEL 15  /* deepest cgroup level a placement may name */
 #define PW_RULE_NONE 0xffffffffu /* rule index of a class default */
 #define PW_OP_ANCESTOR 0x80    /* file op flag: the named inode is a directory above */
+#define PW_OP_ANY_TYPE 0xff    /* sockets op: a rule that names no socket types */
+#define PW_NET_PORTS 16        /* port/protocol rows per network trie entry */
+#define PW_NET_HEADER_BITS 128 /* bits of struct pw_net_key before the address */
 
 /* Resource classes, in the order of RESOURCE_KEYS (src/policy/schema-resources.ts). */
 enum pw_class {
@@ -78,7 +81,7 @@ struct pw_rule_key {
 /* A score orders matching entries exactly as decide() ranks rules; bigger
  * wins, 0 means no entry. Bits: 0-31 inverted rule index (earlier wins),
  * 32-33 action (allow 0, audit 1, deny 2), 34-35 identity rank, 36-40
- * placement level + 1, 41 executable given, 48-55 resource rank. */
+ * placement level + 1, 41 executable given, 48-63 resource rank. */
 #define PW_SCORE_ACTION(s) (((s) >> 32) & 3)
 #define PW_SCORE_RULE(s) (0xffffffffu - (__u32)(s))
 
@@ -112,7 +115,48 @@ enum pw_enforce_hook {
 	PW_EH_INODE_RENAME = 9,
 	PW_EH_INODE_LINK = 10,
 	PW_EH_INODE_SETATTR = 11,
-	PW_EH_COUNT = 12,
+	PW_EH_SOCKET_CONNECT = 12,
+	PW_EH_SOCKET_SENDMSG = 13,
+	PW_EH_SOCKET_CREATE = 14,
+	PW_EH_UNIX_STREAM_CONNECT = 15,
+	PW_EH_UNIX_MAY_SEND = 16,
+	PW_EH_COUNT = 17,
+};
+
+/* Protocols a network row covers (bits). */
+enum pw_net_proto {
+	PW_PROTO_TCP = 1,
+	PW_PROTO_UDP = 2,
+};
+
+/* pw_net, an LPM trie: (generation, subject key, family, address prefix) ->
+ * the port/protocol rows of the rules with exactly that prefix. prefixlen
+ * counts PW_NET_HEADER_BITS for the fixed part plus the CIDR's prefix, so one
+ * trie holds every subject key and both families without mixing them. */
+struct pw_net_key {
+	__u32 prefixlen;
+	__u8 gen;
+	__u8 ident_kind; /* enum pw_ident_kind */
+	__u8 family;     /* 4 or 6 */
+	__u8 pad;
+	__u32 exe;
+	__u32 place;
+	__u32 ident;
+	__u8 addr[16]; /* network byte order; IPv4 in the first 4 bytes */
+};
+
+struct pw_net_port {
+	__u64 score; /* resource rank: prefix * 4 + ports given * 2 + protocols given */
+	__u16 lo;    /* port range, host order; 0-65535 when the rule names no ports */
+	__u16 hi;
+	__u8 protocols; /* enum pw_net_proto bits */
+	__u8 pad[3];
+};
+
+struct pw_net_value {
+	__u32 prefix; /* the CIDR's prefix length, which the trie does not return */
+	__u32 count;  /* rows in use */
+	struct pw_net_port ports[PW_NET_PORTS];
 };
 
 /* One reported decision, through the pw_decisions ring buffer. */
@@ -134,6 +178,13 @@ struct pw_decision {
 	__u32 suppressed; /* events of this (process, rule) dropped by the rate limit since the last */
 	__u32 gen;
 	char comm[16];
+	/* Network and socket requests (zero otherwise): the destination, or the
+	 * created socket's family and protocol (its type is in op). */
+	__u8 addr[16];  /* network byte order; IPv4 in the first 4 bytes */
+	__u16 port;
+	__u8 family;    /* AF_INET, AF_INET6, or the socket family */
+	__u8 protocol;  /* IPPROTO_* */
+	__u32 pad;
 };
 
 #define PW_POLICY_EXPORT()                                                          \
@@ -146,6 +197,9 @@ struct pw_decision {
 	const enum pw_ident_kind *pw_abi_ident_kind __attribute__((unused));        \
 	const enum pw_object_kind *pw_abi_object_kind __attribute__((unused));      \
 	const enum pw_outcome *pw_abi_outcome __attribute__((unused));              \
-	const enum pw_enforce_hook *pw_abi_enforce_hook __attribute__((unused))
+	const enum pw_enforce_hook *pw_abi_enforce_hook __attribute__((unused));    \
+	const struct pw_net_key *pw_abi_net_key __attribute__((unused));            \
+	const struct pw_net_value *pw_abi_net_value __attribute__((unused));        \
+	const enum pw_net_proto *pw_abi_net_proto __attribute__((unused))
 
 #endif

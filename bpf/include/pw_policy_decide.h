@@ -37,7 +37,10 @@ struct pw_req {
 	__u32 ident[PW_MAX_IDENTS];
 	__u64 ino; /* what the event names */
 	__u32 dev;
-	__u32 pad;
+	__u16 port;    /* network and socket requests: what the event names */
+	__u8 family;
+	__u8 protocol;
+	__u8 addr[16];
 };
 
 static __always_inline __u32 pw_object_id(__u32 gen, __u8 kind, __u64 value, __u32 dev)
@@ -130,24 +133,52 @@ static __always_inline void pw_begin(struct pw_req *r, __u32 cls)
 		pw_groups(r, task, uid_gid >> 32);
 }
 
-/* One candidate key (i = ident * 4 + place? * 2 + exe?) at the current position. */
+/* The subject part of a candidate key. */
+struct pw_subject_key {
+	__u32 exe;
+	__u32 place;
+	__u32 ident;
+	__u8 kind;
+};
+
+/* Candidate i (= ident * 4 + place? * 2 + exe?): 1 when the task has it and
+ * the policy uses its shape, 0 to skip it, -1 past the last one. */
+static __always_inline int pw_candidate(struct pw_req *r, __u32 i, struct pw_subject_key *s)
+{
+	__u32 ident = i >> 2;
+
+	/* The constant bound first and on its own, with the loads right after
+	 * it: clang would otherwise merge both tests into one that the verifier
+	 * cannot use to bound the stack offset. */
+	if (ident >= PW_MAX_IDENTS)
+		return -1;
+	barrier_var(ident);
+	s->kind = r->ident_kind[ident];
+	s->ident = r->ident[ident];
+	if (ident >= r->nidents)
+		return -1;
+	s->exe = i & 1 ? r->exe : 0;
+	s->place = i & 2 ? r->place : 0;
+	if (((i & 1) && !s->exe) || ((i & 2) && !s->place))
+		return 0; /* the task has no named exe or cgroup: that key is the 0 one */
+	return !!(r->cfg.shapes & (1u << ((s->exe ? 8 : 0) + (s->place ? 4 : 0) + s->kind)));
+}
+
+/* One candidate key at the current resource and op. */
 static long pw_candidate_cb(__u32 i, void *ctx)
 {
 	struct pw_req *r = ctx;
-	__u32 ident = i >> 2, exe = i & 1 ? r->exe : 0, place = i & 2 ? r->place : 0;
+	struct pw_subject_key s = {};
 	struct pw_rule_key k = {};
 	__u64 *score;
+	int use = pw_candidate(r, i, &s);
 
-	if (ident >= r->nidents || ident >= PW_MAX_IDENTS)
-		return 1;
-	if (((i & 1) && !exe) || ((i & 2) && !place))
-		return 0; /* the task has no named exe or cgroup: that key is the 0 one */
-	k.ident_kind = r->ident_kind[ident];
-	if (!(r->cfg.shapes & (1u << ((exe ? 8 : 0) + (place ? 4 : 0) + k.ident_kind))))
-		return 0;
-	k.exe = exe;
-	k.place = place;
-	k.ident = r->ident[ident];
+	if (use <= 0)
+		return use < 0;
+	k.exe = s.exe;
+	k.place = s.place;
+	k.ident_kind = s.kind;
+	k.ident = s.ident;
 	k.res = r->res;
 	k.gen = r->gen;
 	k.cls = r->cls;
@@ -156,6 +187,17 @@ static long pw_candidate_cb(__u32 i, void *ctx)
 	if (score && *score > r->best)
 		r->best = *score;
 	return 0;
+}
+
+/* The best score among the candidate keys for (r->cls, res, op); 0: none. */
+static __always_inline __u64 pw_key_score(struct pw_req *r, __u32 res, __u32 op)
+{
+	r->best = 0;
+	r->res = res;
+	r->key_op = op;
+	if (r->cfg.shapes)
+		bpf_loop(4 * PW_MAX_IDENTS, pw_candidate_cb, r, 0);
+	return r->best;
 }
 
 /* One position of the walk: the dentry r->dentry, then move to its parent. */

@@ -39,6 +39,15 @@ struct {
 	__type(value, __u64);
 } pw_rules SEC(".maps");
 
+/* Network rules by (subject key, CIDR); see struct pw_net_key. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__uint(max_entries, 65536);
+	__type(key, struct pw_net_key);
+	__type(value, struct pw_net_value);
+} pw_net SEC(".maps");
+
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 256 * 1024);

@@ -64,6 +64,11 @@ static __always_inline void pw_report(struct pw_req *r, __u32 hook, __u32 outcom
 	e->op = r->op;
 	e->suppressed = dropped;
 	e->gen = r->gen;
+	__builtin_memcpy(e->addr, r->addr, sizeof(e->addr));
+	e->port = r->port;
+	e->family = r->family;
+	e->protocol = r->protocol;
+	e->pad = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	bpf_ringbuf_submit(e, 0);
 }

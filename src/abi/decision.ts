@@ -1,5 +1,6 @@
 // Codec for struct pw_decision (bpf/include/pw_policy.h): one reported
 // decision of an enforce_* program. Offsets are checked against BTF.
+import { formatIp } from "../policy/cidr.js";
 
 /** enum pw_outcome */
 export const Outcome = { allow: 0, deny: 1, audit: 2, wouldDeny: 3 } as const;
@@ -18,10 +19,15 @@ export const EnforceHook = {
   inodeRename: 9,
   inodeLink: 10,
   inodeSetattr: 11,
+  socketConnect: 12,
+  socketSendmsg: 13,
+  socketCreate: 14,
+  unixStreamConnect: 15,
+  unixMaySend: 16,
 } as const;
 export type EnforceHookName = keyof typeof EnforceHook;
 /** PW_EH_COUNT and PW_OUT_COUNT: the shape of pw_counters. */
-export const ENFORCE_HOOK_COUNT = 12;
+export const ENFORCE_HOOK_COUNT = 17;
 export const OUTCOME_COUNT = 4;
 
 export const DECISION_LAYOUT = {
@@ -42,8 +48,13 @@ export const DECISION_LAYOUT = {
   suppressed: 72,
   gen: 76,
   comm: 80,
+  addr: 96,
+  port: 112,
+  family: 114,
+  protocol: 115,
+  pad: 116,
 } as const;
-export const DECISION_SIZE = 96;
+export const DECISION_SIZE = 120;
 
 export interface PwDecision {
   readonly tsNs: bigint;
@@ -62,11 +73,35 @@ export interface PwDecision {
   readonly suppressed: number;
   readonly gen: number;
   readonly comm: string;
+  /** Network and socket requests: the destination (address text, port) or the socket's family
+   * and protocol (its type is `op`); family 0 for the other classes. */
+  readonly net: {
+    readonly family: number;
+    readonly protocol: number;
+    readonly addr: string;
+    readonly port: number;
+  };
 }
 
 function nameOf<T extends Record<string, number>>(t: T, v: number): keyof T | `unknown(${number})` {
   const hit = Object.entries(t).find(([, x]) => x === v);
   return hit ? (hit[0] as keyof T) : `unknown(${v})`;
+}
+
+const AF_INET = 2;
+const AF_INET6 = 10;
+
+function decodeNet(b: Buffer): PwDecision["net"] {
+  const L = DECISION_LAYOUT;
+  const family = b.readUInt8(L.family);
+  const raw = b.subarray(L.addr, L.addr + 16);
+  const bytes = family === AF_INET ? 4 : family === AF_INET6 ? 16 : 0;
+  const addr = bytes === 0 ? "" : formatIp(bytes === 4 ? 4 : 6, bigEndian(raw.subarray(0, bytes)));
+  return { family, protocol: b.readUInt8(L.protocol), addr, port: b.readUInt16LE(L.port) };
+}
+
+function bigEndian(bytes: Buffer): bigint {
+  return bytes.reduce((acc, x) => (acc << 8n) | BigInt(x), 0n);
 }
 
 export function decodeDecision(b: Buffer): PwDecision {
@@ -93,5 +128,6 @@ export function decodeDecision(b: Buffer): PwDecision {
     suppressed: u32(L.suppressed),
     gen: u32(L.gen),
     comm: comm.subarray(0, nul < 0 ? 16 : nul).toString("utf8"),
+    net: decodeNet(b),
   };
 }

@@ -1,5 +1,5 @@
 // The compiled-policy records and the decision event against the BTF of the
-// built enforce_file object: every offset, size and enum value, so a change to
+// built enforce_* objects: every offset, size and enum value, so a change to
 // pw_policy.h that the codecs do not follow fails here.
 import { test } from "node:test";
 import assert from "node:assert/strict";
@@ -9,6 +9,13 @@ import { bpfObjectPath } from "../paths.js";
 import {
   CONFIG_LAYOUT,
   CONFIG_SIZE,
+  NET_KEY_LAYOUT,
+  NET_KEY_SIZE,
+  NET_PORT_LAYOUT,
+  NET_PORT_SIZE,
+  NET_VALUE_LAYOUT,
+  NET_VALUE_SIZE,
+  PwNetProto,
   OBJECT_KEY_LAYOUT,
   OBJECT_KEY_SIZE,
   PwClass,
@@ -27,9 +34,11 @@ import {
   OUTCOME_COUNT,
 } from "./decision.js";
 
-const btf = objectBtf(bpfObjectPath("enforce_file"));
+import { ENFORCE_OBJECTS } from "../enforce/engine.js";
 
-function assertStruct(name: string, layout: Record<string, number>, size: number): void {
+type Btf = ReturnType<typeof objectBtf>;
+
+function assertStruct(btf: Btf, name: string, layout: Record<string, number>, size: number): void {
   const struct = findType(btf, name, "struct");
   assert.ok(struct, `struct ${name} is in the object's BTF`);
   assert.equal(struct.size, size, `sizeof(struct ${name})`);
@@ -39,6 +48,7 @@ function assertStruct(name: string, layout: Record<string, number>, size: number
 
 /** Every C enumerator `prefix + NAME` equals the codec's value; extra C members are listed in `extra`. */
 function assertEnum(
+  btf: Btf,
   name: string,
   values: Record<string, number>,
   prefix: string,
@@ -56,16 +66,31 @@ function assertEnum(
   assert.deepEqual(fromC, { ...want, ...extra });
 }
 
-test("struct pw_object_key", () =>
-  assertStruct("pw_object_key", OBJECT_KEY_LAYOUT, OBJECT_KEY_SIZE));
-test("struct pw_rule_key", () => assertStruct("pw_rule_key", RULE_KEY_LAYOUT, RULE_KEY_SIZE));
-test("struct pw_config", () => assertStruct("pw_config", CONFIG_LAYOUT, CONFIG_SIZE));
-test("struct pw_decision", () => assertStruct("pw_decision", DECISION_LAYOUT, DECISION_SIZE));
-test("enum pw_class", () => assertEnum("pw_class", PwClass, "PW_CLASS_"));
-test("enum pw_file_op", () => assertEnum("pw_file_op", PwFileOp, "PW_OP_"));
-test("enum pw_ident_kind", () => assertEnum("pw_ident_kind", PwIdentKind, "PW_IDENT_"));
-test("enum pw_object_kind", () => assertEnum("pw_object_kind", PwObjectKind, "PW_OBJ_"));
-test("enum pw_outcome", () =>
-  assertEnum("pw_outcome", Outcome, "PW_OUT_", { PW_OUT_COUNT: OUTCOME_COUNT }));
-test("enum pw_enforce_hook", () =>
-  assertEnum("pw_enforce_hook", EnforceHook, "PW_EH_", { PW_EH_COUNT: ENFORCE_HOOK_COUNT }));
+for (const object of ENFORCE_OBJECTS) {
+  const btf = objectBtf(bpfObjectPath(object));
+  const t = (name: string, fn: () => void) => test(`${object}: ${name}`, fn);
+  t("struct pw_object_key", () =>
+    assertStruct(btf, "pw_object_key", OBJECT_KEY_LAYOUT, OBJECT_KEY_SIZE),
+  );
+  t("struct pw_rule_key", () => assertStruct(btf, "pw_rule_key", RULE_KEY_LAYOUT, RULE_KEY_SIZE));
+  t("struct pw_config", () => assertStruct(btf, "pw_config", CONFIG_LAYOUT, CONFIG_SIZE));
+  t("struct pw_net_key", () => assertStruct(btf, "pw_net_key", NET_KEY_LAYOUT, NET_KEY_SIZE));
+  t("struct pw_net_port", () => assertStruct(btf, "pw_net_port", NET_PORT_LAYOUT, NET_PORT_SIZE));
+  t("struct pw_net_value", () =>
+    assertStruct(btf, "pw_net_value", NET_VALUE_LAYOUT, NET_VALUE_SIZE),
+  );
+  t("struct pw_decision", () => assertStruct(btf, "pw_decision", DECISION_LAYOUT, DECISION_SIZE));
+  t("enum pw_class", () => assertEnum(btf, "pw_class", PwClass, "PW_CLASS_"));
+  t("enum pw_file_op", () => assertEnum(btf, "pw_file_op", PwFileOp, "PW_OP_"));
+  t("enum pw_ident_kind", () => assertEnum(btf, "pw_ident_kind", PwIdentKind, "PW_IDENT_"));
+  t("enum pw_object_kind", () => assertEnum(btf, "pw_object_kind", PwObjectKind, "PW_OBJ_"));
+  t("enum pw_net_proto", () => assertEnum(btf, "pw_net_proto", PwNetProto, "PW_PROTO_"));
+  t("enum pw_outcome", () =>
+    assertEnum(btf, "pw_outcome", Outcome, "PW_OUT_", { PW_OUT_COUNT: OUTCOME_COUNT }),
+  );
+  t("enum pw_enforce_hook", () =>
+    assertEnum(btf, "pw_enforce_hook", EnforceHook, "PW_EH_", {
+      PW_EH_COUNT: ENFORCE_HOOK_COUNT,
+    }),
+  );
+}

@@ -28,6 +28,12 @@ export const PwFileOp = {
 /** Set on a file op when the named inode is a directory above the file. */
 export const OP_ANCESTOR = 0x80;
 
+/** Sockets op of a rule that names no socket types (PW_OP_ANY_TYPE). */
+export const OP_ANY_TYPE = 0xff;
+
+/** enum pw_net_proto: protocol bits of a network row. */
+export const PwNetProto = { tcp: 1, udp: 2 } as const;
+
 /** enum pw_ident_kind; also the identity rank of decide(). */
 export const PwIdentKind = { none: 0, group: 1, user: 2, login: 3 } as const;
 
@@ -58,8 +64,33 @@ export const CONFIG_LAYOUT = {
 } as const;
 export const CONFIG_SIZE = 16;
 
+export const NET_KEY_LAYOUT = {
+  prefixlen: 0,
+  gen: 4,
+  ident_kind: 5,
+  family: 6,
+  pad: 7,
+  exe: 8,
+  place: 12,
+  ident: 16,
+  addr: 20,
+} as const;
+export const NET_KEY_SIZE = 36;
+/** Bits of struct pw_net_key's data before the address (PW_NET_HEADER_BITS). */
+export const NET_HEADER_BITS = 128;
+export const NET_PORT_LAYOUT = { score: 0, lo: 8, hi: 10, protocols: 12, pad: 13 } as const;
+export const NET_PORT_SIZE = 16;
+/** Rows per pw_net entry (PW_NET_PORTS). */
+export const NET_PORTS = 16;
+export const NET_VALUE_LAYOUT = { prefix: 0, count: 4, ports: 8 } as const;
+export const NET_VALUE_SIZE = 8 + NET_PORTS * NET_PORT_SIZE;
+
 /** Where the generation byte sits in each keyed map: the loader stamps it. */
-export const GEN_OFFSET = { objects: OBJECT_KEY_LAYOUT.gen, rules: RULE_KEY_LAYOUT.gen } as const;
+export const GEN_OFFSET = {
+  objects: OBJECT_KEY_LAYOUT.gen,
+  rules: RULE_KEY_LAYOUT.gen,
+  net: NET_KEY_LAYOUT.gen,
+} as const;
 
 export interface ObjectKey {
   readonly kind: number;
@@ -98,6 +129,77 @@ export function encodeRuleKey(k: RuleKey, gen = 0): Buffer {
   b.writeUInt8(k.op, L.op);
   b.writeUInt8(k.identKind, L.ident_kind);
   return b;
+}
+
+/** The trie key of a network entry: a subject key and a CIDR of one family. */
+export interface NetKey {
+  readonly exe: number;
+  readonly place: number;
+  readonly identKind: number;
+  readonly ident: number;
+  readonly family: 4 | 6;
+  /** The address as an integer of 32 or 128 bits. */
+  readonly addr: bigint;
+  readonly prefix: number;
+}
+
+export function encodeNetKey(k: NetKey, gen = 0): Buffer {
+  const L = NET_KEY_LAYOUT;
+  const b = Buffer.alloc(NET_KEY_SIZE);
+  b.writeUInt32LE(NET_HEADER_BITS + k.prefix, L.prefixlen);
+  b.writeUInt8(gen, L.gen);
+  b.writeUInt8(k.identKind, L.ident_kind);
+  b.writeUInt8(k.family, L.family);
+  b.writeUInt32LE(k.exe, L.exe);
+  b.writeUInt32LE(k.place, L.place);
+  b.writeUInt32LE(k.ident >>> 0, L.ident);
+  const bytes = k.family === 4 ? 4 : 16;
+  for (let i = 0; i < bytes; i++)
+    b.writeUInt8(Number((k.addr >> BigInt(8 * (bytes - 1 - i))) & 0xffn), L.addr + i);
+  return b;
+}
+
+export interface NetPort {
+  readonly score: bigint;
+  readonly lo: number;
+  readonly hi: number;
+  /** PwNetProto bits. */
+  readonly protocols: number;
+}
+
+export interface NetValue {
+  readonly prefix: number;
+  readonly ports: readonly NetPort[];
+}
+
+export function encodeNetValue(v: NetValue): Buffer {
+  if (v.ports.length > NET_PORTS)
+    throw new Error(`encode pw_net value: ${v.ports.length} rows, at most ${NET_PORTS}`);
+  const b = Buffer.alloc(NET_VALUE_SIZE);
+  b.writeUInt32LE(v.prefix, NET_VALUE_LAYOUT.prefix);
+  b.writeUInt32LE(v.ports.length, NET_VALUE_LAYOUT.count);
+  v.ports.forEach((p, i) => {
+    const at = NET_VALUE_LAYOUT.ports + i * NET_PORT_SIZE;
+    b.writeBigUInt64LE(p.score, at + NET_PORT_LAYOUT.score);
+    b.writeUInt16LE(p.lo, at + NET_PORT_LAYOUT.lo);
+    b.writeUInt16LE(p.hi, at + NET_PORT_LAYOUT.hi);
+    b.writeUInt8(p.protocols, at + NET_PORT_LAYOUT.protocols);
+  });
+  return b;
+}
+
+export function decodeNetValue(b: Buffer): NetValue {
+  const count = Math.min(b.readUInt32LE(NET_VALUE_LAYOUT.count), NET_PORTS);
+  const ports = Array.from({ length: count }, (_, i) => {
+    const at = NET_VALUE_LAYOUT.ports + i * NET_PORT_SIZE;
+    return {
+      score: b.readBigUInt64LE(at + NET_PORT_LAYOUT.score),
+      lo: b.readUInt16LE(at + NET_PORT_LAYOUT.lo),
+      hi: b.readUInt16LE(at + NET_PORT_LAYOUT.hi),
+      protocols: b.readUInt8(at + NET_PORT_LAYOUT.protocols),
+    };
+  });
+  return { prefix: b.readUInt32LE(NET_VALUE_LAYOUT.prefix), ports };
 }
 
 export interface PwConfig {

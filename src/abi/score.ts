@@ -7,7 +7,7 @@ import type { Action } from "../policy/model.js";
 const ACTIONS: readonly Action[] = ["allow", "audit", "deny"];
 
 export interface ScoreParts {
-  /** Class-specific resource specificity that the key does not already fix (0-255). */
+  /** Class-specific resource specificity that the key does not already fix (0-65535). */
   readonly resource: number;
   readonly exe: boolean;
   /** Placement level + 1, 0 for none (0-16). */
@@ -22,7 +22,7 @@ export function encodeScore(p: ScoreParts): bigint {
   if (p.ruleIndex < 0 || p.ruleIndex >= 0xffffffff)
     throw new Error(`score: rule index ${p.ruleIndex}`);
   return (
-    (BigInt(p.resource & 0xff) << 48n) |
+    (BigInt(p.resource & 0xffff) << 48n) |
     (BigInt(p.exe ? 1 : 0) << 41n) |
     (BigInt(p.placement & 0x1f) << 36n) |
     (BigInt(p.identity & 3) << 34n) |

@@ -7,9 +7,17 @@ import { fileRuleEntries } from "./files.js";
 import type { MapImage } from "./image.js";
 import { nameObjects } from "./named.js";
 import { EntrySink } from "./sink.js";
+import { NetSink, networkRuleEntries } from "./net.js";
+import { socketRuleEntries } from "./sockets.js";
 
 /** Classes whose rules this compiler encodes; the others fall back to their default. */
-export const COMPILED_CLASSES: readonly ResourceClass[] = ["files", "exec"];
+export const COMPILED_CLASSES: readonly ResourceClass[] = [
+  "files",
+  "exec",
+  "network",
+  "sockets",
+  "unix",
+];
 
 function denyDefaults(policy: Policy): number {
   return RESOURCE_KEYS.filter((c) => policy.defaults[c] === "deny").reduce(
@@ -21,7 +29,12 @@ function denyDefaults(policy: Policy): number {
 export function compilePolicy(policy: Policy): MapImage {
   const named = nameObjects(policy);
   const sink = new EntrySink();
-  for (const rule of policy.rules) fileRuleEntries(sink, rule, named);
+  const net = new NetSink();
+  for (const rule of policy.rules) {
+    fileRuleEntries(sink, rule, named);
+    socketRuleEntries(sink, rule, named);
+    networkRuleEntries(net, rule, named);
+  }
   const cgroupLevels = named.placements.reduce((bits, p) => bits | (1 << p.level), 0);
   const ruleIds: string[] = [];
   for (const r of policy.rules) ruleIds[r.index] = r.id;
@@ -30,11 +43,12 @@ export function compilePolicy(policy: Policy): MapImage {
     config: encodeConfig({
       auditMode: policy.mode === "audit",
       denyDefaults: denyDefaults(policy),
-      shapes: sink.shapes,
+      shapes: sink.shapes | net.shapes,
       cgroupLevels,
     }),
     objects: named.entries,
     rules: sink.entries(),
+    net: net.image(),
     ruleIds: Array.from(ruleIds, (id) => id ?? ""),
   };
 }

@@ -16,6 +16,8 @@ export interface MapImage {
   readonly objects: readonly MapEntry[];
   /** pw_rules: subject key + class + resource + operation -> best score (u64). Sorted by key. */
   readonly rules: readonly MapEntry[];
+  /** pw_net (LPM trie): subject key + CIDR -> port/protocol rows. Sorted by key. */
+  readonly net: readonly MapEntry[];
   /** Rule ids by rule index, to name the rule in an event. */
   readonly ruleIds: readonly string[];
 }
@@ -29,6 +31,7 @@ export function imageToJson(image: MapImage): unknown {
     config: image.config.toString("hex"),
     objects: hex(image.objects),
     rules: hex(image.rules),
+    net: hex(image.net),
     ruleIds: image.ruleIds,
   };
 }

@@ -5,11 +5,15 @@
 import type { FileKey } from "../abi/file-key.js";
 import {
   OP_ANCESTOR,
+  OP_ANY_TYPE,
   PwClass,
+  PwNetProto,
   PwFileOp,
   PwIdentKind,
   PwObjectKind,
   decodeConfig,
+  decodeNetValue,
+  encodeNetKey,
   encodeObjectKey,
   encodeRuleKey,
   shapeBit,
@@ -21,6 +25,7 @@ import {
   MAX_FILE_ANCESTORS,
   MAX_SUPPLEMENTARY_GROUPS,
 } from "../policy/limits.js";
+import { maskOf, unmapV4 } from "../policy/cidr.js";
 import type { Action } from "../policy/model.js";
 import type { FileIdentity, Request, SubjectIdentity } from "../policy/request.js";
 import type { MapImage } from "./image.js";
@@ -29,6 +34,7 @@ export interface ModelMaps {
   readonly config: PwConfig;
   readonly objects: ReadonlyMap<string, Buffer>;
   readonly rules: ReadonlyMap<string, Buffer>;
+  readonly net: ReadonlyMap<string, Buffer>;
 }
 
 export function modelMaps(image: MapImage): ModelMaps {
@@ -37,6 +43,7 @@ export function modelMaps(image: MapImage): ModelMaps {
     config: decodeConfig(image.config),
     objects: table(image.objects),
     rules: table(image.rules),
+    net: table(image.net),
   };
 }
 
@@ -115,6 +122,60 @@ export interface ModelDecision {
   readonly rule: number | null;
 }
 
+/** Every candidate subject key the kernel tries, in its order, shapes in use only. */
+function* candidateKeys(m: ModelMaps, c: Candidates) {
+  for (const exe of c.exe !== 0 ? [c.exe, 0] : [0])
+    for (const place of c.place !== 0 ? [c.place, 0] : [0])
+      for (const id of c.idents)
+        if ((m.config.shapes & shapeBit(exe !== 0, place !== 0, id.kind)) !== 0)
+          yield { exe, place, identKind: id.kind, ident: id.value };
+}
+
+/** An LPM trie lookup: the entry with the longest prefix at most `cap` that contains addr. */
+function trieLookup(
+  m: ModelMaps,
+  key: Omit<Parameters<typeof encodeNetKey>[0], "prefix">,
+  cap: number,
+): Buffer | undefined {
+  for (let p = cap; p >= 0; p--) {
+    const addr = key.addr & maskOf(key.family, p);
+    const v = m.net.get(encodeNetKey({ ...key, addr, prefix: p }).toString("hex"));
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+/** bpf/enforce_net.bpf.c: per candidate, the longest prefix with a row for the port and protocol. */
+export function networkScore(
+  m: ModelMaps,
+  c: Candidates,
+  q: Extract<Request, { kind: "connect" | "sendmsg" }>,
+): bigint {
+  const dst = unmapV4(q.family, q.addr);
+  const bits = dst.family === 4 ? 32 : 128;
+  const proto = PwNetProto[q.protocol];
+  let best = 0n;
+  for (const sk of candidateKeys(m, c)) {
+    const key = { ...sk, family: dst.family, addr: dst.addr };
+    let cap = bits;
+    for (let step = 0; step <= bits; step++) {
+      const raw = trieLookup(m, key, cap);
+      if (raw === undefined) break;
+      const v = decodeNetValue(raw);
+      const hit = v.ports
+        .filter((p) => p.lo <= q.port && q.port <= p.hi && (p.protocols & proto) !== 0)
+        .reduce((b, p) => (p.score > b ? p.score : b), 0n);
+      if (hit !== 0n) {
+        if (hit > best) best = hit;
+        break;
+      }
+      if (v.prefix === 0 || v.prefix > bits) break;
+      cap = v.prefix - 1;
+    }
+  }
+  return best;
+}
+
 function requestScore(m: ModelMaps, q: Request): { cls: number; score: bigint } {
   const c = subjectCandidates(m, q.subject);
   switch (q.kind) {
@@ -127,6 +188,19 @@ function requestScore(m: ModelMaps, q: Request): { cls: number; score: bigint } 
     case "exec":
       if (q.target.kind === "memfd") throw new Error("model: memfd exec is not modelled yet");
       return { cls: PwClass.exec, score: fileScore(m, c, PwClass.exec, 0, q.target.file) };
+    case "connect":
+    case "sendmsg":
+      return { cls: PwClass.network, score: networkScore(m, c, q) };
+    case "socket-create": {
+      // The kernel masks the type to SOCK_TYPE_MASK; requests carry real types.
+      const typed = bestScore(m, c, PwClass.sockets, q.family, q.type & 0xf);
+      const any = bestScore(m, c, PwClass.sockets, q.family, OP_ANY_TYPE);
+      return { cls: PwClass.sockets, score: typed > any ? typed : any };
+    }
+    case "unix-connect": {
+      const res = objectId(m, PwObjectKind.file, q.socket.ino, q.socket.dev);
+      return { cls: PwClass.unix, score: res === 0 ? 0n : bestScore(m, c, PwClass.unix, res, 0) };
+    }
     default:
       throw new Error(`model: request kind ${q.kind} is not modelled yet`);
   }

@@ -41,6 +41,8 @@ function collect(policy: Policy): { reg: Registry; placements: Map<string, Place
     if (r.kind === "files" || r.kind === "exec")
       for (const t of r.targets)
         reg.add({ kind: PwObjectKind.file, value: t.key.ino, dev: t.key.dev });
+    if (r.kind === "unix")
+      for (const k of r.sockets) reg.add({ kind: PwObjectKind.file, value: k.ino, dev: k.dev });
     for (const s of rule.subjects.filter(subjectUsable)) {
       if (s.exe) reg.add({ kind: PwObjectKind.exe, value: s.exe.ino, dev: s.exe.dev });
       if (s.identity?.kind === "group")

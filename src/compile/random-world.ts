@@ -17,6 +17,12 @@ import {
 } from "../policy/model.js";
 import type { FileIdentity, Request, SubjectIdentity } from "../policy/request.js";
 import { FILE_OPERATIONS, RESOURCE_KEYS, type FileOperation } from "../policy/schema-resources.js";
+import {
+  randomNetRequest,
+  randomNetworkResource,
+  randomSocketsResource,
+  randomUnixResource,
+} from "./random-net.js";
 
 /** mulberry32 */
 export function prng(seed: number) {
@@ -49,6 +55,8 @@ export interface World {
   readonly exes: readonly FileKey[];
   readonly uids: readonly number[];
   readonly gids: readonly number[];
+  /** Unix socket files; one of them is also a file node, to keep the classes apart. */
+  readonly sockets: readonly FileKey[];
 }
 
 function fileForest(r: Rng): Node[] {
@@ -87,12 +95,14 @@ function cgroupTree(r: Rng): Placement[] {
 }
 
 export function randomWorld(r: Rng): World {
+  const nodes = fileForest(r);
   return {
-    nodes: fileForest(r),
+    nodes,
     cgroups: cgroupTree(r),
     exes: [900n, 901n, 902n].map((ino) => ({ dev: 1, ino })),
     uids: [0, 1000, 1001],
     gids: [1000, 2000, 3000, 4000],
+    sockets: [{ dev: 3, ino: 700n }, { dev: 3, ino: 701n }, r.pick(nodes).key],
   };
 }
 
@@ -137,21 +147,32 @@ function randomTargets(r: Rng, w: World): FileTarget[] {
   }));
 }
 
-function randomResource(r: Rng, w: World): Resource {
+function fileResource(r: Rng, w: World): Resource {
+  const ops = FILE_OPERATIONS.filter(() => r.chance(0.5));
+  return {
+    kind: "files",
+    targets: randomTargets(r, w),
+    operations: ops.length > 0 ? ops : ["read"],
+  };
+}
+
+/** Mostly files and exec rules, or (netHeavy) mostly network, sockets and unix rules. */
+function randomResource(r: Rng, w: World, netHeavy: boolean): Resource {
   const roll = r.next();
-  if (roll < 0.75) {
-    const ops = FILE_OPERATIONS.filter(() => r.chance(0.5));
-    return {
-      kind: "files",
-      targets: randomTargets(r, w),
-      operations: ops.length > 0 ? ops : ["read"],
-    };
+  if (!netHeavy) {
+    if (roll < 0.75) return fileResource(r, w);
+    if (roll < 0.9) return { kind: "exec", targets: randomTargets(r, w), memfd: false };
+  } else {
+    if (roll < 0.1) return fileResource(r, w);
+    if (roll < 0.6) return randomNetworkResource(r);
+    if (roll < 0.8) return randomSocketsResource(r);
+    if (roll < 0.95) return randomUnixResource(r, w.sockets);
   }
-  if (roll < 0.9) return { kind: "exec", targets: randomTargets(r, w), memfd: false };
   return { kind: "capabilities", caps: [r.int(40)] };
 }
 
 export function randomPolicy(r: Rng, w: World, maxRules = 12): Policy {
+  const netHeavy = r.chance(0.5);
   const rules: Rule[] = Array.from({ length: r.int(maxRules + 1) }, (_, index) => ({
     id: `r${index}`,
     index,
@@ -159,7 +180,7 @@ export function randomPolicy(r: Rng, w: World, maxRules = 12): Policy {
     subjects: r.chance(0.3)
       ? [EVERYONE]
       : Array.from({ length: 1 + r.int(3) }, () => randomSubject(r, w)),
-    resource: randomResource(r, w),
+    resource: randomResource(r, w, netHeavy),
   }));
   const defaults = Object.fromEntries(
     RESOURCE_KEYS.map((c) => [c, r.chance(0.5) ? "deny" : "allow"]),
@@ -209,4 +230,14 @@ export function randomFileRequest(r: Rng, w: World): Request {
   if (operation === "read" || operation === "write")
     return { kind: "file-open", operation, file, subject };
   return { kind: "file-op", operation, file, subject };
+}
+
+const FILE_KINDS: readonly string[] = ["files", "exec", "capabilities"];
+
+/** A request of a class the compiler encodes, mostly of a class some rule of `p` has. */
+export function randomRequest(r: Rng, w: World, p: Policy): Request {
+  const rule = r.chance(0.8) && p.rules.length > 0 ? r.pick(p.rules) : null;
+  const fileLike = rule === null ? r.chance(0.5) : FILE_KINDS.includes(rule.resource.kind);
+  if (fileLike) return randomFileRequest(r, w);
+  return randomNetRequest(r, randomSubjectIdentity(r, w), w.sockets);
 }

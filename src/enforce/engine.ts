@@ -13,12 +13,13 @@ import { decodeDecision, type PwDecision } from "../abi/decision.js";
 import { adoptPins, pinAll, unpinAll, type NamedLink } from "./pins.js";
 
 /** The hook families, one object each; the first one owns the shared maps. */
-export const ENFORCE_OBJECTS = ["enforce_file"] as const;
+export const ENFORCE_OBJECTS = ["enforce_file", "enforce_net"] as const;
 export const SHARED_MAPS = [
   "pw_control",
   "pw_config",
   "pw_objects",
   "pw_rules",
+  "pw_net",
   "pw_decisions",
   "pw_rate",
   "pw_counters",
@@ -95,6 +96,7 @@ export class Engine implements AsyncDisposable {
       config: m("pw_config"),
       objects: m("pw_objects"),
       rules: m("pw_rules"),
+      net: m("pw_net"),
       decisions: m("pw_decisions"),
       counters: m("pw_counters"),
     };

@@ -7,7 +7,7 @@
 // a switch, so programs still running on the old generation finish on intact maps.
 import { GEN_OFFSET, GENERATIONS } from "../abi/policy-records.js";
 import type { MapEntry, MapImage } from "../compile/image.js";
-import type { BpfMap } from "../kernel/index.js";
+import { KernelError, type BpfMap } from "../kernel/index.js";
 
 const BATCH = 4096;
 
@@ -16,6 +16,8 @@ export interface PolicyMapSet {
   readonly config: BpfMap;
   readonly objects: BpfMap;
   readonly rules: BpfMap;
+  /** The network trie (LPM): keyed by generation too. */
+  readonly net: BpfMap;
 }
 
 const u32 = (n: number) => {
@@ -47,19 +49,34 @@ function writeAll(map: BpfMap, entries: [Buffer, Buffer][]): void {
   for (let i = 0; i < entries.length; i += BATCH) map.updateBatch(entries.slice(i, i + BATCH));
 }
 
+/** Kernels without batch updates for LPM tries (EINVAL, ENOTSUPP): one entry at a time. */
+function writeTrie(map: BpfMap, entries: [Buffer, Buffer][]): void {
+  try {
+    writeAll(map, entries);
+  } catch (err) {
+    if (!(err instanceof KernelError) || ![22, 95, 524].includes(err.errno)) throw err;
+    for (const [k, v] of entries) map.update(k, v);
+  }
+}
+
+function clearAll(maps: PolicyMapSet, gen: number): void {
+  clearGeneration(maps.objects, GEN_OFFSET.objects, gen);
+  clearGeneration(maps.rules, GEN_OFFSET.rules, gen);
+  clearGeneration(maps.net, GEN_OFFSET.net, gen);
+}
+
 /** Writes `image` into the inactive generation and switches to it; returns the new generation. */
 export function switchTo(maps: PolicyMapSet, image: MapImage): number {
   const next = (activeGeneration(maps) + 1) % GENERATIONS;
-  clearGeneration(maps.objects, GEN_OFFSET.objects, next);
-  clearGeneration(maps.rules, GEN_OFFSET.rules, next);
+  clearAll(maps, next);
   try {
     writeAll(maps.objects, stamp(image.objects, GEN_OFFSET.objects, next));
     writeAll(maps.rules, stamp(image.rules, GEN_OFFSET.rules, next));
+    writeTrie(maps.net, stamp(image.net, GEN_OFFSET.net, next));
     maps.config.update(u32(next), image.config);
   } catch (err) {
     // Not yet active: drop the partial generation so it holds no capacity.
-    clearGeneration(maps.objects, GEN_OFFSET.objects, next);
-    clearGeneration(maps.rules, GEN_OFFSET.rules, next);
+    clearAll(maps, next);
     throw err;
   }
   maps.control.update(u32(0), u32(next));

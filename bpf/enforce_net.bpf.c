@@ -1,0 +1,233 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* enforce_net: the network, sockets and unix classes of a compiled policy
+ * (docs/enforcement.md). Network destinations are looked up in the pw_net
+ * trie, once per candidate subject key; socket creation and unix sockets are
+ * pw_rules keys like files. The policy lives in maps only, shared with
+ * enforce_file. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_endian.h>
+#include "pw_policy.h"
+#include "pw_policy_maps.h"
+#include "pw_policy_decide.h"
+#include "pw_policy_report.h"
+
+#define AF_UNSPEC 0
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_INET6 10
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define MSG_FASTOPEN 0x20000000
+#define SOCK_TYPE_MASK 0xf
+#define SIN_LEN 16          /* sizeof(struct sockaddr_in) */
+#define SIN6_LEN_RFC2133 24 /* the shortest sockaddr_in6 the kernel takes */
+
+PW_POLICY_EXPORT();
+
+/* A network request: the shared request first, so the candidate helpers take it. */
+struct pw_net_req {
+	struct pw_req r;
+	struct pw_net_key key;
+	__u32 bits; /* 32 or 128: the destination's address length */
+	__u16 port;
+	__u8 proto_bit; /* enum pw_net_proto */
+};
+
+/* One trie lookup for the current candidate: the longest prefix at or under
+ * key.prefixlen. A row matching the port and protocol decides this candidate
+ * (a longer prefix always ranks higher); otherwise try the shorter prefixes. */
+static long pw_net_prefix_cb(__u32 i, void *ctx)
+{
+	struct pw_net_req *n = ctx;
+	struct pw_net_value *v = bpf_map_lookup_elem(&pw_net, &n->key);
+	__u64 best = 0;
+	__u32 j;
+
+	if (!v)
+		return 1;
+	for (j = 0; j < PW_NET_PORTS && j < v->count; j++) {
+		struct pw_net_port *p = &v->ports[j];
+
+		if (p->lo <= n->port && n->port <= p->hi && (p->protocols & n->proto_bit) &&
+		    p->score > best)
+			best = p->score;
+	}
+	if (best) {
+		if (best > n->r.best)
+			n->r.best = best;
+		return 1;
+	}
+	if (v->prefix == 0 || v->prefix > n->bits)
+		return 1;
+	n->key.prefixlen = PW_NET_HEADER_BITS + v->prefix - 1;
+	return 0;
+}
+
+static long pw_net_candidate_cb(__u32 i, void *ctx)
+{
+	struct pw_net_req *n = ctx;
+	struct pw_subject_key s = {};
+	int use = pw_candidate(&n->r, i, &s);
+
+	if (use <= 0)
+		return use < 0;
+	n->key.prefixlen = PW_NET_HEADER_BITS + n->bits;
+	n->key.gen = n->r.gen;
+	n->key.ident_kind = s.kind;
+	n->key.exe = s.exe;
+	n->key.place = s.place;
+	n->key.ident = s.ident;
+	bpf_loop(n->bits + 1, pw_net_prefix_cb, n, 0);
+	return 0;
+}
+
+/* Reads the destination: 0 for an IPv4 or IPv6 one (an IPv4-mapped IPv6
+ * address counts as IPv4), -1 for anything the kernel will not send to.
+ * unspec_v4: AF_UNSPEC means IPv4 (udp_sendmsg on an IPv4 socket). */
+static __always_inline int pw_read_dest(struct pw_net_req *n, void *sa, int len, int unspec_v4)
+{
+	struct sockaddr_in6 in6 = {};
+	__u16 family = AF_UNSPEC;
+
+	if (len < 2 || bpf_probe_read_kernel(&family, sizeof(family), sa))
+		return -1;
+	if (family == AF_INET || (family == AF_UNSPEC && unspec_v4)) {
+		struct sockaddr_in in = {};
+
+		if (len < SIN_LEN || bpf_probe_read_kernel(&in, sizeof(in), sa))
+			return -1;
+		n->port = bpf_ntohs(in.sin_port);
+		__builtin_memcpy(n->key.addr, &in.sin_addr, 4);
+		n->bits = 32;
+		return 0;
+	}
+	if (family != AF_INET6 || len < SIN6_LEN_RFC2133 ||
+	    bpf_probe_read_kernel(&in6, SIN6_LEN_RFC2133, sa))
+		return -1;
+	n->port = bpf_ntohs(in6.sin6_port);
+	if (in6.sin6_addr.in6_u.u6_addr32[0] == 0 && in6.sin6_addr.in6_u.u6_addr32[1] == 0 &&
+	    in6.sin6_addr.in6_u.u6_addr32[2] == bpf_htonl(0xffff)) {
+		__builtin_memcpy(n->key.addr, &in6.sin6_addr.in6_u.u6_addr32[3], 4);
+		n->bits = 32;
+		return 0;
+	}
+	__builtin_memcpy(n->key.addr, &in6.sin6_addr, 16);
+	n->bits = 128;
+	return 0;
+}
+
+/* A TCP or UDP request to the destination sa; other protocols are the
+ * sockets class's business. tcp: whether this hook decides TCP at all. */
+static __always_inline int pw_on_dest(struct socket *sock, void *sa, int len, int tcp, __u32 hook)
+{
+	struct sock *sk = BPF_CORE_READ(sock, sk);
+	struct pw_net_req n = {};
+	__u16 family, protocol;
+
+	if (!sk || !sa)
+		return 0;
+	family = BPF_CORE_READ(sk, __sk_common.skc_family);
+	protocol = BPF_CORE_READ(sk, sk_protocol);
+	if (family != AF_INET && family != AF_INET6)
+		return 0;
+	if (protocol == IPPROTO_TCP && tcp)
+		n.proto_bit = PW_PROTO_TCP;
+	else if (protocol == IPPROTO_UDP)
+		n.proto_bit = PW_PROTO_UDP;
+	else
+		return 0;
+	if (pw_read_dest(&n, sa, len, hook == PW_EH_SOCKET_SENDMSG && family == AF_INET))
+		return 0;
+	n.key.family = n.bits == 32 ? 4 : 6;
+	pw_begin(&n.r, PW_CLASS_NETWORK);
+	__builtin_memcpy(n.r.addr, n.key.addr, sizeof(n.r.addr));
+	n.r.port = n.port;
+	n.r.family = n.bits == 32 ? AF_INET : AF_INET6;
+	n.r.protocol = protocol;
+	n.r.best = 0;
+	if (n.r.cfg.shapes)
+		bpf_loop(4 * PW_MAX_IDENTS, pw_net_candidate_cb, &n, 0);
+	return pw_finish(&n.r, hook, n.r.best);
+}
+
+SEC("lsm/socket_connect")
+int BPF_PROG(pw_socket_connect, struct socket *sock, struct sockaddr *address, int addrlen, int ret)
+{
+	return ret ? ret : pw_on_dest(sock, address, addrlen, 1, PW_EH_SOCKET_CONNECT);
+}
+
+/* A datagram with an explicit destination (sendto, sendmsg, sendmmsg); a
+ * connected one was decided at connect. TCP only for MSG_FASTOPEN, which
+ * connects without passing socket_connect. */
+SEC("lsm/socket_sendmsg")
+int BPF_PROG(pw_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
+{
+	void *name;
+
+	if (ret)
+		return ret;
+	name = BPF_CORE_READ(msg, msg_name);
+	if (!name)
+		return 0;
+	return pw_on_dest(sock, name, BPF_CORE_READ(msg, msg_namelen),
+			  !!(BPF_CORE_READ(msg, msg_flags) & MSG_FASTOPEN), PW_EH_SOCKET_SENDMSG);
+}
+
+/* Family and type; a rule that names types outranks one that does not, so
+ * both keys are looked up. Sockets the kernel makes for itself are not requests. */
+SEC("lsm/socket_create")
+int BPF_PROG(pw_socket_create, int family, int type, int protocol, int kern, int ret)
+{
+	struct pw_req r = {};
+	__u32 t = type & SOCK_TYPE_MASK;
+	__u64 typed, any;
+
+	if (ret || kern)
+		return ret;
+	pw_begin(&r, PW_CLASS_SOCKETS);
+	r.family = family;
+	r.protocol = protocol;
+	r.op = t;
+	typed = pw_key_score(&r, family, t);
+	any = pw_key_score(&r, family, PW_OP_ANY_TYPE);
+	return pw_finish(&r, PW_EH_SOCKET_CREATE, typed > any ? typed : any);
+}
+
+/* The socket file other is bound to, by device and inode. An abstract or
+ * unbound socket has no file: not a unix-class request. */
+static __always_inline int pw_on_unix(struct sock *other, __u32 hook)
+{
+	struct unix_sock *u = (struct unix_sock *)other;
+	struct dentry *d = BPF_CORE_READ(u, path.dentry);
+	struct inode *inode = d ? BPF_CORE_READ(d, d_inode) : 0;
+	struct pw_req r = {};
+	__u32 res;
+
+	if (!inode)
+		return 0;
+	pw_begin(&r, PW_CLASS_UNIX);
+	r.ino = BPF_CORE_READ(inode, i_ino);
+	r.dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	r.family = AF_UNIX;
+	res = r.cfg.shapes ? pw_object_id(r.gen, PW_OBJ_FILE, r.ino, r.dev) : 0;
+	return pw_finish(&r, hook, res ? pw_key_score(&r, res, 0) : 0);
+}
+
+SEC("lsm/unix_stream_connect")
+int BPF_PROG(pw_unix_stream_connect, struct sock *sock, struct sock *other, struct sock *newsk,
+	     int ret)
+{
+	return ret ? ret : pw_on_unix(other, PW_EH_UNIX_STREAM_CONNECT);
+}
+
+/* Datagram sockets: at connect and at every send to a named socket. */
+SEC("lsm/unix_may_send")
+int BPF_PROG(pw_unix_may_send, struct socket *sock, struct socket *other, int ret)
+{
+	return ret ? ret : pw_on_unix(BPF_CORE_READ(other, sk), PW_EH_UNIX_MAY_SEND);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,104 @@
+// Builders and probes for the network, sockets and unix kernel suites: rules
+// from CIDR text, and a small python probe that makes one connect, sendto,
+// socket or unix request and prints "ok" or the errno's name, so a test can
+// tell the enforcer's EPERM from any other network failure.
+import { writeFileSync } from "node:fs";
+import { parseCidr, type Cidr } from "../policy/cidr.js";
+import { EVERYONE, type Action, type Rule, type Subject } from "../policy/model.js";
+import type { PortRange } from "../policy/ports.js";
+import type { Protocol } from "../policy/schema-resources.js";
+import { sh } from "./test-support.js";
+
+/** The system's python, reachable by unprivileged users (not a per-user shim). */
+export const PYTHON = "/usr/bin/python3";
+
+export function cidr(text: string): Cidr {
+  const r = parseCidr(text);
+  if (r.kind !== "ok") throw new Error(`test cidr ${text}: ${r.why}`);
+  return r.cidr;
+}
+
+export function networkRule(
+  id: string,
+  action: Action,
+  cidrs: readonly string[],
+  options: {
+    ports?: readonly PortRange[];
+    protocols?: readonly Protocol[];
+    subjects?: readonly Subject[];
+  } = {},
+): Omit<Rule, "index"> {
+  return {
+    id,
+    action,
+    subjects: options.subjects ?? [EVERYONE],
+    resource: {
+      kind: "network",
+      cidrs: cidrs.map(cidr),
+      ports: options.ports ?? null,
+      protocols: options.protocols ?? null,
+    },
+  };
+}
+
+export const user = (uid: number): Subject => ({
+  identity: { kind: "user", uid },
+  placement: null,
+  exe: null,
+});
+
+const PROBE = `
+import errno, socket, sys
+op, args = sys.argv[1], sys.argv[2:]
+def family(addr):
+    return socket.AF_INET6 if ":" in addr else socket.AF_INET
+def run():
+    if op == "connect":
+        addr, port, proto = args[0], int(args[1]), args[2]
+        s = socket.socket(family(addr), socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
+        s.settimeout(3)
+        s.connect((addr, port))
+    elif op == "sendto":
+        addr, port = args[0], int(args[1])
+        socket.socket(family(addr), socket.SOCK_DGRAM).sendto(b"x", (addr, port))
+    elif op == "socket":
+        socket.socket(int(args[0]), int(args[1]), int(args[2])).close()
+    elif op == "unix":
+        kind, path = args[0], args[1]
+        s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM if kind == "stream" else socket.SOCK_DGRAM)
+        s.connect(path) if kind == "stream" else s.sendto(b"x", path)
+try:
+    run()
+    print("ok")
+except OSError as e:
+    print(errno.errorcode.get(e.errno, type(e).__name__) if e.errno else type(e).__name__)
+`;
+
+export class Probe {
+  constructor(private readonly path: string) {
+    writeFileSync(path, PROBE, { mode: 0o755 });
+  }
+
+  /** "ok", or the errno name of the failure ("EPERM" is the enforcer's). */
+  run(args: readonly (string | number)[], uid?: number): string {
+    const r = sh(`exec ${PYTHON} ${this.path} ${args.join(" ")}`, uid);
+    if (r.status !== 0) throw new Error(`probe ${args.join(" ")}: ${r.stderr}`);
+    return r.stdout.trim();
+  }
+
+  connect(addr: string, port: number, proto: Protocol = "tcp", uid?: number): string {
+    return this.run(["connect", addr, port, proto], uid);
+  }
+
+  sendto(addr: string, port: number, uid?: number): string {
+    return this.run(["sendto", addr, port], uid);
+  }
+
+  socket(family: number, type: number, protocol = 0, uid?: number): string {
+    return this.run(["socket", family, type, protocol], uid);
+  }
+
+  unix(kind: "stream" | "dgram", path: string, uid?: number): string {
+    return this.run(["unix", kind, path], uid);
+  }
+}
