@@ -67,11 +67,20 @@ def run():
         kind, path = args[0], args[1]
         s = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM if kind == "stream" else socket.SOCK_DGRAM)
         s.connect(path) if kind == "stream" else s.sendto(b"x", path)
-try:
-    run()
-    print("ok")
-except OSError as e:
-    print(errno.errorcode.get(e.errno, type(e).__name__) if e.errno else type(e).__name__)
+def report():
+    try:
+        run()
+        print("ok", flush=True)
+    except OSError as e:
+        print(errno.errorcode.get(e.errno, type(e).__name__) if e.errno else type(e).__name__, flush=True)
+if op == "batch":
+    import os
+    print(os.getpid(), flush=True)
+    for line in args:
+        op, *args = line.split(",")
+        report()
+else:
+    report()
 `;
 
 export class Probe {
@@ -100,5 +109,14 @@ export class Probe {
 
   unix(kind: "stream" | "dgram", path: string, uid?: number): string {
     return this.run(["unix", kind, path], uid);
+  }
+
+  /** Many requests in one process (python starts slowly under emulation): its pid and one result each. */
+  batch(
+    requests: readonly (readonly (string | number)[])[],
+    uid?: number,
+  ): { pid: number; results: string[] } {
+    const out = this.run(["batch", ...requests.map((q) => q.join(","))], uid).split("\n");
+    return { pid: Number(out[0]), results: out.slice(1) };
   }
 }
