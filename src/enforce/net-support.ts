@@ -61,6 +61,11 @@ def run():
     elif op == "sendto":
         addr, port = args[0], int(args[1])
         socket.socket(family(addr), socket.SOCK_DGRAM).sendto(b"x", (addr, port))
+    elif op == "fastopen":
+        addr, port = args[0], int(args[1])
+        # Blocking: with a timeout python makes the socket non-blocking and the send says EINPROGRESS.
+        s = socket.socket(family(addr), socket.SOCK_STREAM)
+        s.sendto(b"x", socket.MSG_FASTOPEN, (addr, port))
     elif op == "socket":
         socket.socket(int(args[0]), int(args[1]), int(args[2])).close()
     elif op == "unix":
@@ -101,6 +106,11 @@ export class Probe {
 
   sendto(addr: string, port: number, uid?: number): string {
     return this.run(["sendto", addr, port], uid);
+  }
+
+  /** A TCP fast open: sendto with MSG_FASTOPEN connects without calling connect(). */
+  fastopen(addr: string, port: number, uid?: number): string {
+    return this.run(["fastopen", addr, port], uid);
   }
 
   socket(family: number, type: number, protocol = 0, uid?: number): string {

@@ -152,6 +152,14 @@ test("UDP: sendto with a destination and connect are denied; TCP to the same por
   assert.equal(probe.connect("127.0.0.1", 5353, "tcp"), "ECONNREFUSED");
 });
 
+test("TCP fast open (sendto with MSG_FASTOPEN) is decided like a connect", () => {
+  apply(policyOf([]));
+  assert.equal(probe.fastopen(TARGET, PORT), "ok", "fast open works without the rule");
+  apply(policyOf([networkRule("no-target", "deny", ["10.1.2.0/24"], { protocols: ["tcp"] })]));
+  assert.equal(probe.fastopen(TARGET, PORT), "EPERM");
+  assert.equal(probe.fastopen("127.0.0.1", PORT), "ok");
+});
+
 test("the cloud metadata endpoint is an ordinary CIDR rule", () => {
   apply(policyOf([]));
   assert.equal(probe.connect(METADATA, PORT), "ok", "reachable without the rule");
