@@ -1,9 +1,8 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
-/* enforce_net: the network, sockets and unix classes of a compiled policy
- * (docs/enforcement.md). Network destinations are looked up in the pw_net
- * trie, once per candidate subject key; socket creation and unix sockets are
- * pw_rules keys like files. The policy lives in maps only, shared with
- * enforce_file. */
+/* enforce_net: the network class of a compiled policy (docs/enforcement.md).
+ * TCP and UDP destinations are looked up in the pw_net trie, once per
+ * candidate subject key. The policy lives in maps only, shared with the other
+ * enforce_* objects. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -15,13 +14,11 @@
 #include "pw_policy_report.h"
 
 #define AF_UNSPEC 0
-#define AF_UNIX 1
 #define AF_INET 2
 #define AF_INET6 10
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
 #define MSG_FASTOPEN 0x20000000
-#define SOCK_TYPE_MASK 0xf
 #define SIN_LEN 16          /* sizeof(struct sockaddr_in) */
 #define SIN6_LEN_RFC2133 24 /* the shortest sockaddr_in6 the kernel takes */
 
@@ -174,60 +171,6 @@ int BPF_PROG(pw_socket_sendmsg, struct socket *sock, struct msghdr *msg, int siz
 		return 0;
 	return pw_on_dest(sock, name, BPF_CORE_READ(msg, msg_namelen),
 			  !!(BPF_CORE_READ(msg, msg_flags) & MSG_FASTOPEN), PW_EH_SOCKET_SENDMSG);
-}
-
-/* Family and type; a rule that names types outranks one that does not, so
- * both keys are looked up. Sockets the kernel makes for itself are not requests. */
-SEC("lsm/socket_create")
-int BPF_PROG(pw_socket_create, int family, int type, int protocol, int kern, int ret)
-{
-	struct pw_req r = {};
-	__u32 t = type & SOCK_TYPE_MASK;
-	__u64 typed, any;
-
-	if (ret || kern)
-		return ret;
-	pw_begin(&r, PW_CLASS_SOCKETS);
-	r.family = family;
-	r.protocol = protocol;
-	r.op = t;
-	typed = pw_key_score(&r, family, t);
-	any = pw_key_score(&r, family, PW_OP_ANY_TYPE);
-	return pw_finish(&r, PW_EH_SOCKET_CREATE, typed > any ? typed : any);
-}
-
-/* The socket file other is bound to, by device and inode. An abstract or
- * unbound socket has no file: not a unix-class request. */
-static __always_inline int pw_on_unix(struct sock *other, __u32 hook)
-{
-	struct unix_sock *u = (struct unix_sock *)other;
-	struct dentry *d = BPF_CORE_READ(u, path.dentry);
-	struct inode *inode = d ? BPF_CORE_READ(d, d_inode) : 0;
-	struct pw_req r = {};
-	__u32 res;
-
-	if (!inode)
-		return 0;
-	pw_begin(&r, PW_CLASS_UNIX);
-	r.ino = BPF_CORE_READ(inode, i_ino);
-	r.dev = BPF_CORE_READ(inode, i_sb, s_dev);
-	r.family = AF_UNIX;
-	res = r.cfg.shapes ? pw_object_id(r.gen, PW_OBJ_FILE, r.ino, r.dev) : 0;
-	return pw_finish(&r, hook, res ? pw_key_score(&r, res, 0) : 0);
-}
-
-SEC("lsm/unix_stream_connect")
-int BPF_PROG(pw_unix_stream_connect, struct sock *sock, struct sock *other, struct sock *newsk,
-	     int ret)
-{
-	return ret ? ret : pw_on_unix(other, PW_EH_UNIX_STREAM_CONNECT);
-}
-
-/* Datagram sockets: at connect and at every send to a named socket. */
-SEC("lsm/unix_may_send")
-int BPF_PROG(pw_unix_may_send, struct socket *sock, struct socket *other, int ret)
-{
-	return ret ? ret : pw_on_unix(BPF_CORE_READ(other, sk), PW_EH_UNIX_MAY_SEND);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
