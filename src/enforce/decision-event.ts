@@ -2,7 +2,7 @@
 // hook as the request kind decide() knows, the outcome as a policy action,
 // the rule index as the rule's id.
 import type { PwDecision } from "../abi/decision.js";
-import type { DecisionEvent } from "../agent/enforcer.js";
+import type { DecisionEvent, EventResource } from "../agent/enforcer.js";
 import type { Action, RequestKind } from "../policy/index.js";
 
 const HOOK_KIND: Readonly<Record<string, RequestKind>> = {
@@ -17,7 +17,28 @@ const HOOK_KIND: Readonly<Record<string, RequestKind>> = {
   inodeRename: "file-op",
   inodeLink: "file-op",
   inodeSetattr: "file-op",
+  socketConnect: "connect",
+  socketSendmsg: "sendmsg",
+  socketCreate: "socket-create",
+  unixStreamConnect: "unix-connect",
+  unixMaySend: "unix-connect",
 };
+
+const AF_INET6 = 10;
+
+/** What the record names: a destination, a socket's family and type, or a file. */
+function resourceOf(d: PwDecision, hook: RequestKind): EventResource {
+  if (hook === "connect" || hook === "sendmsg")
+    return {
+      kind: "address",
+      family: d.net.family === AF_INET6 ? 6 : 4,
+      addr: d.net.addr,
+      port: d.net.port,
+    };
+  if (hook === "socket-create")
+    return { kind: "other", detail: `family ${d.net.family} type ${d.op}` };
+  return { kind: "file", key: d.file, path: null };
+}
 
 const OUTCOME_ACTION: Readonly<Record<string, Action>> = {
   allow: "allow",
@@ -49,7 +70,7 @@ export function decisionEvent(d: PwDecision, slots: SlotNames): DecisionEvent | 
     comm: d.comm,
     exe: d.exe.ino === 0n ? null : d.exe,
     cgroupId: d.cgroupId,
-    resource: { kind: "file", key: d.file, path: null },
+    resource: resourceOf(d, hook),
   };
 }
 

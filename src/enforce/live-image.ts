@@ -31,6 +31,7 @@ export function readLiveImage(maps: PolicyMapSet, ruleIds: readonly string[]): M
     config,
     objects: entriesOf(maps.objects, GEN_OFFSET.objects, gen),
     rules: entriesOf(maps.rules, GEN_OFFSET.rules, gen),
+    net: entriesOf(maps.net, GEN_OFFSET.net, gen),
     ruleIds,
   };
 }
