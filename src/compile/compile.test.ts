@@ -22,7 +22,7 @@ test(`the compiled maps agree with decide() (${POLICIES} policies x ${REQUESTS_P
   const perClass = new Map<string, { all: number; byRule: number }>();
   for (let i = 0; i < POLICIES; i++) {
     const w = randomWorld(r);
-    const p = randomPolicy(r, w);
+    const p = randomPolicy(r, w, 12, true);
     const maps = modelMaps(compilePolicy(p));
     for (let j = 0; j < REQUESTS_PER_POLICY; j++) {
       const q = randomRequest(r, w, p);
