@@ -18,10 +18,19 @@ export const EnforceHook = {
   inodeRename: 9,
   inodeLink: 10,
   inodeSetattr: 11,
+  // 12-19: left for the network hooks.
+  bprmCheck: 20,
+  capable: 21,
+  ptraceAccess: 22,
+  sbMount: 23,
+  moveMount: 24,
+  kernelReadFile: 25,
+  kernelLoadData: 26,
+  kernelModuleRequest: 27,
 } as const;
 export type EnforceHookName = keyof typeof EnforceHook;
 /** PW_EH_COUNT and PW_OUT_COUNT: the shape of pw_counters. */
-export const ENFORCE_HOOK_COUNT = 12;
+export const ENFORCE_HOOK_COUNT = 28;
 export const OUTCOME_COUNT = 4;
 
 export const DECISION_LAYOUT = {

@@ -7,7 +7,7 @@ import { decide } from "../policy/decide.js";
 import { compilePolicy } from "./compile.js";
 import { imageToJson } from "./image.js";
 import { modelDecide, modelMaps } from "./lookup-model.js";
-import { prng, randomFileRequest, randomPolicy, randomWorld } from "./random-world.js";
+import { prng, randomPolicy, randomRequest, randomWorld } from "./random-world.js";
 import { decodeConfig } from "../abi/policy-records.js";
 import type { Policy } from "../policy/model.js";
 import { RESOURCE_KEYS } from "../policy/schema-resources.js";
@@ -24,7 +24,7 @@ test(`the compiled maps agree with decide() (${POLICIES} policies x ${REQUESTS_P
     const p = randomPolicy(r, w);
     const maps = modelMaps(compilePolicy(p));
     for (let j = 0; j < REQUESTS_PER_POLICY; j++) {
-      const q = randomFileRequest(r, w);
+      const q = randomRequest(r, w);
       const want = decide(p, q);
       const got = modelDecide(maps, q);
       const gotId = got.rule === null ? null : (p.rules[got.rule]?.id ?? `#${got.rule}`);

@@ -6,10 +6,18 @@ import { RESOURCE_KEYS } from "../policy/schema-resources.js";
 import { fileRuleEntries } from "./files.js";
 import type { MapImage } from "./image.js";
 import { nameObjects } from "./named.js";
+import { procRuleEntries } from "./proc.js";
 import { EntrySink } from "./sink.js";
 
 /** Classes whose rules this compiler encodes; the others fall back to their default. */
-export const COMPILED_CLASSES: readonly ResourceClass[] = ["files", "exec"];
+export const COMPILED_CLASSES: readonly ResourceClass[] = [
+  "files",
+  "exec",
+  "capabilities",
+  "ptrace",
+  "mount",
+  "moduleLoad",
+];
 
 function denyDefaults(policy: Policy): number {
   return RESOURCE_KEYS.filter((c) => policy.defaults[c] === "deny").reduce(
@@ -22,6 +30,7 @@ export function compilePolicy(policy: Policy): MapImage {
   const named = nameObjects(policy);
   const sink = new EntrySink();
   for (const rule of policy.rules) fileRuleEntries(sink, rule, named);
+  for (const rule of policy.rules) procRuleEntries(sink, rule, named);
   const cgroupLevels = named.placements.reduce((bits, p) => bits | (1 << p.level), 0);
   const ruleIds: string[] = [];
   for (const r of policy.rules) ruleIds[r.index] = r.id;

@@ -16,7 +16,12 @@ import {
   type Subject,
 } from "../policy/model.js";
 import type { FileIdentity, Request, SubjectIdentity } from "../policy/request.js";
-import { FILE_OPERATIONS, RESOURCE_KEYS, type FileOperation } from "../policy/schema-resources.js";
+import {
+  FILE_OPERATIONS,
+  PTRACE_MODES,
+  RESOURCE_KEYS,
+  type FileOperation,
+} from "../policy/schema-resources.js";
 
 /** mulberry32 */
 export function prng(seed: number) {
@@ -137,9 +142,20 @@ function randomTargets(r: Rng, w: World): FileTarget[] {
   }));
 }
 
+/** Small pools, so that requests often hit what rules name. */
+const CAPS = [0, 5, 12, 13, 21];
+
+function randomProcResource(r: Rng): Resource {
+  const roll = r.next();
+  if (roll < 0.45)
+    return { kind: "capabilities", caps: CAPS.filter(() => r.chance(0.4)).concat(r.pick(CAPS)) };
+  if (roll < 0.7) return { kind: "ptrace", modes: r.chance(0.5) ? ["attach"] : ["read", "attach"] };
+  return r.chance(0.5) ? { kind: "mount" } : { kind: "moduleLoad" };
+}
+
 function randomResource(r: Rng, w: World): Resource {
   const roll = r.next();
-  if (roll < 0.75) {
+  if (roll < 0.6) {
     const ops = FILE_OPERATIONS.filter(() => r.chance(0.5));
     return {
       kind: "files",
@@ -147,8 +163,8 @@ function randomResource(r: Rng, w: World): Resource {
       operations: ops.length > 0 ? ops : ["read"],
     };
   }
-  if (roll < 0.9) return { kind: "exec", targets: randomTargets(r, w), memfd: false };
-  return { kind: "capabilities", caps: [r.int(40)] };
+  if (roll < 0.78) return { kind: "exec", targets: randomTargets(r, w), memfd: r.chance(0.3) };
+  return randomProcResource(r);
 }
 
 export function randomPolicy(r: Rng, w: World, maxRules = 12): Policy {
@@ -209,4 +225,19 @@ export function randomFileRequest(r: Rng, w: World): Request {
   if (operation === "read" || operation === "write")
     return { kind: "file-open", operation, file, subject };
   return { kind: "file-op", operation, file, subject };
+}
+
+/** A process or kernel request: memfd exec, a capability, ptrace, mount, module load. */
+export function randomProcRequest(r: Rng, w: World): Request {
+  const subject = randomSubjectIdentity(r, w);
+  const roll = r.next();
+  if (roll < 0.2) return { kind: "exec", target: { kind: "memfd" }, subject };
+  if (roll < 0.5) return { kind: "capability", cap: r.chance(0.9) ? r.pick(CAPS) : 39, subject };
+  if (roll < 0.75) return { kind: "ptrace", mode: r.pick(PTRACE_MODES), subject };
+  return r.chance(0.5) ? { kind: "mount", subject } : { kind: "module-load", subject };
+}
+
+/** Any request the compiler covers. */
+export function randomRequest(r: Rng, w: World): Request {
+  return r.chance(0.6) ? randomFileRequest(r, w) : randomProcRequest(r, w);
 }
