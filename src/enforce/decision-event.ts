@@ -4,6 +4,7 @@
 import type { PwDecision } from "../abi/decision.js";
 import type { DecisionEvent } from "../agent/enforcer.js";
 import type { Action, RequestKind } from "../policy/index.js";
+import { PROC_HOOK_KIND, procResource } from "./proc-event.js";
 
 const HOOK_KIND: Readonly<Record<string, RequestKind>> = {
   fileOpen: "file-open",
@@ -17,6 +18,7 @@ const HOOK_KIND: Readonly<Record<string, RequestKind>> = {
   inodeRename: "file-op",
   inodeLink: "file-op",
   inodeSetattr: "file-op",
+  ...PROC_HOOK_KIND,
 };
 
 const OUTCOME_ACTION: Readonly<Record<string, Action>> = {
@@ -49,7 +51,7 @@ export function decisionEvent(d: PwDecision, slots: SlotNames): DecisionEvent | 
     comm: d.comm,
     exe: d.exe.ino === 0n ? null : d.exe,
     cgroupId: d.cgroupId,
-    resource: { kind: "file", key: d.file, path: null },
+    resource: procResource(d) ?? { kind: "file", key: d.file, path: null },
   };
 }
 
