@@ -26,8 +26,9 @@ function knownFinding(finding: string): boolean {
   const bpfHook = kernel && lsmHook(kernel, "bpf");
   if (finding === "self_protect.bpf.o pw_bpf return-range")
     return (bpfHook?.params.length ?? 0) > 3;
-  // Per-path exploration without state merging: every enforce_file program forks past the cap.
-  return /^enforce_file\.bpf\.o \S+ truncated$/.test(finding);
+  // Per-path exploration without state merging: every enforce_file and enforce_proc
+  // program forks past the cap (the subject's candidate keys and the walk).
+  return /^enforce_(file|proc)\.bpf\.o \S+ truncated$/.test(finding);
 }
 
 /** Enough for file_guard (6 paths) and self_protect (at most 1041); enforce_file needs more than 4096. */
