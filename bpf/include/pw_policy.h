@@ -53,7 +53,16 @@ enum pw_object_kind {
 	PW_OBJ_EXE = 2,    /* an executable named by a subject */
 	PW_OBJ_CGROUP = 3, /* a placement (cgroup id) named by a subject */
 	PW_OBJ_GID = 4,    /* a group named by a subject */
+	PW_OBJ_RESOURCE = 5, /* a non-file resource a rule names: value = class << 32 | item */
 };
+
+/* Items of PW_OBJ_RESOURCE: the capability number for capabilities, the mode
+ * for ptrace, PW_ITEM_ANY for mount, module load and memfd exec. */
+enum pw_ptrace_mode {
+	PW_PTRACE_READ = 0,
+	PW_PTRACE_ATTACH = 1,
+};
+#define PW_ITEM_ANY 0
 
 /* pw_objects: named things -> a small id (nonzero) used in rule keys. value
  * is the inode, cgroup id or gid; dev only for files. */
@@ -120,7 +129,16 @@ enum pw_enforce_hook {
 	PW_EH_SOCKET_CREATE = 14,
 	PW_EH_UNIX_STREAM_CONNECT = 15,
 	PW_EH_UNIX_MAY_SEND = 16,
-	PW_EH_COUNT = 17,
+	/* 17-19: free. */
+	PW_EH_BPRM_CHECK = 20,
+	PW_EH_CAPABLE = 21,
+	PW_EH_PTRACE_ACCESS = 22,
+	PW_EH_SB_MOUNT = 23,
+	PW_EH_MOVE_MOUNT = 24,
+	PW_EH_KERNEL_READ_FILE = 25,
+	PW_EH_KERNEL_LOAD_DATA = 26,
+	PW_EH_KERNEL_MODULE_REQUEST = 27,
+	PW_EH_COUNT = 28,
 };
 
 /* Protocols a network row covers (bits). */
@@ -163,7 +181,9 @@ struct pw_net_value {
 struct pw_decision {
 	__u64 ts_ns;
 	__u64 cgroup_id;
-	__u64 ino;     /* the inode the decision was about (the directory for create) */
+	__u64 ino;     /* the inode the decision was about (the directory for create,
+			* the socket file for unix; for ptrace the target's tgid; 0 for
+			* the other classes) */
 	__u64 exe_ino;
 	__u32 dev;
 	__u32 exe_dev;
@@ -174,7 +194,7 @@ struct pw_decision {
 	__u32 hook;       /* enum pw_enforce_hook */
 	__u32 outcome;    /* enum pw_outcome */
 	__u32 rule;       /* rule index, PW_RULE_NONE for a class default */
-	__u32 op;         /* enum pw_file_op */
+	__u32 op;         /* enum pw_file_op; the item (capability, ptrace mode) otherwise */
 	__u32 suppressed; /* events of this (process, rule) dropped by the rate limit since the last */
 	__u32 gen;
 	char comm[16];

@@ -101,15 +101,12 @@ static __always_inline void pw_groups(struct pw_req *r, struct task_struct *task
 	}
 }
 
-/* Reads the generation and its config, then the subject's candidate keys
- * (none when the policy has no rules: only the defaults can decide). */
-static __always_inline void pw_begin(struct pw_req *r, __u32 cls)
+/* Reads the generation and its config: all a class default needs. */
+static __always_inline void pw_begin_config(struct pw_req *r, __u32 cls)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
-	__u64 uid_gid = bpf_get_current_uid_gid();
 	__u32 zero = 0, *gen = bpf_map_lookup_elem(&pw_control, &zero);
 	struct pw_config *cfg;
-	struct file *exe;
 
 	r->gen = gen ? *gen & 1 : 0;
 	cfg = bpf_map_lookup_elem(&pw_config, &r->gen);
@@ -117,9 +114,18 @@ static __always_inline void pw_begin(struct pw_req *r, __u32 cls)
 		r->cfg = *cfg;
 	r->cls = cls;
 	r->best = 0;
-	r->uid = (__u32)uid_gid;
+	r->uid = (__u32)bpf_get_current_uid_gid();
 	r->loginuid = task->loginuid.val;
 	r->nidents = 0;
+}
+
+/* The subject's candidate keys (none when the policy has no rules: only the
+ * defaults can decide). */
+static __always_inline void pw_begin_subject(struct pw_req *r)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct file *exe;
+
 	if (!r->cfg.shapes)
 		return;
 	exe = BPF_CORE_READ(task, mm, exe_file);
@@ -130,7 +136,14 @@ static __always_inline void pw_begin(struct pw_req *r, __u32 cls)
 	pw_add_ident(r, PW_IDENT_USER, r->uid);
 	pw_add_ident(r, PW_IDENT_LOGIN, r->loginuid);
 	if (r->cfg.shapes & PW_GROUP_SHAPES)
-		pw_groups(r, task, uid_gid >> 32);
+		pw_groups(r, task, bpf_get_current_uid_gid() >> 32);
+}
+
+/* Reads the generation and its config, then the subject's candidate keys. */
+static __always_inline void pw_begin(struct pw_req *r, __u32 cls)
+{
+	pw_begin_config(r, cls);
+	pw_begin_subject(r);
 }
 
 /* The subject part of a candidate key. */
@@ -234,6 +247,24 @@ static __always_inline __u64 pw_file_score(struct pw_req *r, struct dentry *d, _
 	if (!r->cfg.shapes)
 		return 0;
 	bpf_loop(PW_MAX_ANCESTORS + 1, pw_walk_cb, r, 0);
+	return r->best;
+}
+
+/* The best score for a non-file resource item of class r->cls (a capability,
+ * a ptrace mode, PW_ITEM_ANY), after pw_begin_config only. One lookup tells
+ * whether any rule names the item; the subject's keys are formed only then,
+ * so hot hooks (capable) pay three lookups for items no rule names. */
+static __always_inline __u64 pw_item_score(struct pw_req *r, __u32 item)
+{
+	r->op = item;
+	r->best = 0;
+	r->res = r->cfg.shapes ? pw_object_id(r->gen, PW_OBJ_RESOURCE,
+					      ((__u64)r->cls << 32) | item, 0) : 0;
+	if (!r->res)
+		return 0;
+	pw_begin_subject(r);
+	r->key_op = 0;
+	bpf_loop(4 * PW_MAX_IDENTS, pw_candidate_cb, r, 0);
 	return r->best;
 }
 

@@ -24,10 +24,19 @@ export const EnforceHook = {
   socketCreate: 14,
   unixStreamConnect: 15,
   unixMaySend: 16,
+  // 17-19: free.
+  bprmCheck: 20,
+  capable: 21,
+  ptraceAccess: 22,
+  sbMount: 23,
+  moveMount: 24,
+  kernelReadFile: 25,
+  kernelLoadData: 26,
+  kernelModuleRequest: 27,
 } as const;
 export type EnforceHookName = keyof typeof EnforceHook;
 /** PW_EH_COUNT and PW_OUT_COUNT: the shape of pw_counters. */
-export const ENFORCE_HOOK_COUNT = 17;
+export const ENFORCE_HOOK_COUNT = 28;
 export const OUTCOME_COUNT = 4;
 
 export const DECISION_LAYOUT = {

@@ -38,7 +38,17 @@ export const PwNetProto = { tcp: 1, udp: 2 } as const;
 export const PwIdentKind = { none: 0, group: 1, user: 2, login: 3 } as const;
 
 /** enum pw_object_kind */
-export const PwObjectKind = { file: 1, exe: 2, cgroup: 3, gid: 4 } as const;
+export const PwObjectKind = { file: 1, exe: 2, cgroup: 3, gid: 4, resource: 5 } as const;
+
+/** enum pw_ptrace_mode: the item of a ptrace resource object. */
+export const PwPtraceMode = { read: 0, attach: 1 } as const;
+/** PW_ITEM_ANY: the item of mount, moduleLoad and memfd exec. */
+export const ITEM_ANY = 0;
+
+/** The value of a PW_OBJ_RESOURCE object key: class << 32 | item. */
+export function resourceObjectValue(cls: number, item: number): bigint {
+  return (BigInt(cls) << 32n) | BigInt(item >>> 0);
+}
 
 export const RULE_NONE = 0xffffffff;
 export const GENERATIONS = 2;

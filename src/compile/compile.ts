@@ -6,6 +6,7 @@ import { RESOURCE_KEYS } from "../policy/schema-resources.js";
 import { fileRuleEntries } from "./files.js";
 import type { MapImage } from "./image.js";
 import { nameObjects } from "./named.js";
+import { procRuleEntries } from "./proc.js";
 import { EntrySink } from "./sink.js";
 import { NetSink, networkRuleEntries } from "./net.js";
 import { socketRuleEntries } from "./sockets.js";
@@ -17,6 +18,10 @@ export const COMPILED_CLASSES: readonly ResourceClass[] = [
   "network",
   "sockets",
   "unix",
+  "capabilities",
+  "ptrace",
+  "mount",
+  "moduleLoad",
 ];
 
 function denyDefaults(policy: Policy): number {
@@ -32,6 +37,7 @@ export function compilePolicy(policy: Policy): MapImage {
   const net = new NetSink();
   for (const rule of policy.rules) {
     fileRuleEntries(sink, rule, named);
+    procRuleEntries(sink, rule, named);
     socketRuleEntries(sink, rule, named);
     networkRuleEntries(net, rule, named);
   }

@@ -4,6 +4,7 @@
 // the encoding is proved right before any kernel is involved.
 import type { FileKey } from "../abi/file-key.js";
 import {
+  ITEM_ANY,
   OP_ANCESTOR,
   OP_ANY_TYPE,
   PwClass,
@@ -11,11 +12,13 @@ import {
   PwFileOp,
   PwIdentKind,
   PwObjectKind,
+  PwPtraceMode,
   decodeConfig,
   decodeNetValue,
   encodeNetKey,
   encodeObjectKey,
   encodeRuleKey,
+  resourceObjectValue,
   shapeBit,
   type PwConfig,
 } from "../abi/policy-records.js";
@@ -116,6 +119,12 @@ export function fileScore(
   return 0n;
 }
 
+/** A non-file item (pw_item_score): one object lookup, then the candidate keys. */
+export function itemScore(m: ModelMaps, c: Candidates, cls: number, item: number): bigint {
+  const res = objectId(m, PwObjectKind.resource, resourceObjectValue(cls, item), 0);
+  return res === 0 ? 0n : bestScore(m, c, cls, res, 0);
+}
+
 export interface ModelDecision {
   readonly action: Action;
   /** Rule index, or null for the class default. */
@@ -186,7 +195,8 @@ function requestScore(m: ModelMaps, q: Request): { cls: number; score: bigint } 
         score: fileScore(m, c, PwClass.files, PwFileOp[q.operation], q.file),
       };
     case "exec":
-      if (q.target.kind === "memfd") throw new Error("model: memfd exec is not modelled yet");
+      if (q.target.kind === "memfd")
+        return { cls: PwClass.exec, score: itemScore(m, c, PwClass.exec, ITEM_ANY) };
       return { cls: PwClass.exec, score: fileScore(m, c, PwClass.exec, 0, q.target.file) };
     case "connect":
     case "sendmsg":
@@ -201,8 +211,16 @@ function requestScore(m: ModelMaps, q: Request): { cls: number; score: bigint } 
       const res = objectId(m, PwObjectKind.file, q.socket.ino, q.socket.dev);
       return { cls: PwClass.unix, score: res === 0 ? 0n : bestScore(m, c, PwClass.unix, res, 0) };
     }
+    case "capability":
+      return { cls: PwClass.capabilities, score: itemScore(m, c, PwClass.capabilities, q.cap) };
+    case "ptrace":
+      return { cls: PwClass.ptrace, score: itemScore(m, c, PwClass.ptrace, PwPtraceMode[q.mode]) };
+    case "mount":
+      return { cls: PwClass.mount, score: itemScore(m, c, PwClass.mount, ITEM_ANY) };
+    case "module-load":
+      return { cls: PwClass.moduleLoad, score: itemScore(m, c, PwClass.moduleLoad, ITEM_ANY) };
     default:
-      throw new Error(`model: request kind ${q.kind} is not modelled yet`);
+      throw new Error(`model: request kind ${(q as Request).kind} is not modelled yet`);
   }
 }
 

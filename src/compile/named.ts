@@ -2,15 +2,23 @@
 // group a rule mentions gets a small id (1, 2, ... in key order, so the same
 // policy always yields the same bytes). Rule keys carry these ids.
 import type { FileKey } from "../abi/file-key.js";
-import { PwObjectKind, encodeObjectKey, type ObjectKey } from "../abi/policy-records.js";
+import {
+  PwObjectKind,
+  encodeObjectKey,
+  resourceObjectValue,
+  type ObjectKey,
+} from "../abi/policy-records.js";
 import { MAX_CGROUP_LEVEL } from "../policy/limits.js";
 import type { Placement, Policy, Subject } from "../policy/model.js";
 import type { MapEntry } from "./image.js";
+import { resourceItems } from "./proc.js";
 
 export interface NamedObjects {
   readonly fileId: (k: FileKey) => number;
   readonly exeId: (k: FileKey) => number;
   readonly cgroupId: (id: bigint) => number;
+  /** A non-file resource item (capability, ptrace mode, ...) of class `cls`. */
+  readonly resourceId: (cls: number, item: number) => number;
   /** Placements that can match (running, within the kernel's levels), for copying. */
   readonly placements: readonly Placement[];
   readonly entries: readonly MapEntry[];
@@ -43,6 +51,8 @@ function collect(policy: Policy): { reg: Registry; placements: Map<string, Place
         reg.add({ kind: PwObjectKind.file, value: t.key.ino, dev: t.key.dev });
     if (r.kind === "unix")
       for (const k of r.sockets) reg.add({ kind: PwObjectKind.file, value: k.ino, dev: k.dev });
+    for (const { cls, item } of resourceItems(r))
+      reg.add({ kind: PwObjectKind.resource, value: resourceObjectValue(cls, item), dev: 0 });
     for (const s of rule.subjects.filter(subjectUsable)) {
       if (s.exe) reg.add({ kind: PwObjectKind.exe, value: s.exe.ino, dev: s.exe.dev });
       if (s.identity?.kind === "group")
@@ -74,6 +84,8 @@ export function nameObjects(policy: Policy): NamedObjects {
     fileId: (k) => idOf({ kind: PwObjectKind.file, value: k.ino, dev: k.dev }),
     exeId: (k) => idOf({ kind: PwObjectKind.exe, value: k.ino, dev: k.dev }),
     cgroupId: (id) => idOf({ kind: PwObjectKind.cgroup, value: id, dev: 0 }),
+    resourceId: (cls, item) =>
+      idOf({ kind: PwObjectKind.resource, value: resourceObjectValue(cls, item), dev: 0 }),
     placements: [...placements.values()].sort(
       (a, b) => a.level - b.level || a.path.localeCompare(b.path),
     ),

@@ -16,7 +16,12 @@ import {
   type Subject,
 } from "../policy/model.js";
 import type { FileIdentity, Request, SubjectIdentity } from "../policy/request.js";
-import { FILE_OPERATIONS, RESOURCE_KEYS, type FileOperation } from "../policy/schema-resources.js";
+import {
+  FILE_OPERATIONS,
+  PTRACE_MODES,
+  RESOURCE_KEYS,
+  type FileOperation,
+} from "../policy/schema-resources.js";
 import {
   randomNetRequest,
   randomNetworkResource,
@@ -148,6 +153,17 @@ function randomTargets(r: Rng, w: World): FileTarget[] {
   }));
 }
 
+/** Small pools, so that requests often hit what rules name. */
+const CAPS = [0, 5, 12, 13, 21];
+
+function randomProcResource(r: Rng): Resource {
+  const roll = r.next();
+  if (roll < 0.45)
+    return { kind: "capabilities", caps: CAPS.filter(() => r.chance(0.4)).concat(r.pick(CAPS)) };
+  if (roll < 0.7) return { kind: "ptrace", modes: r.chance(0.5) ? ["attach"] : ["read", "attach"] };
+  return r.chance(0.5) ? { kind: "mount" } : { kind: "moduleLoad" };
+}
+
 function fileResource(r: Rng, w: World): Resource {
   const ops = FILE_OPERATIONS.filter(() => r.chance(0.5));
   return {
@@ -157,19 +173,19 @@ function fileResource(r: Rng, w: World): Resource {
   };
 }
 
-/** Mostly files and exec rules, or (netHeavy) mostly network, sockets and unix rules. */
+/** Files, exec and process rules, or (netHeavy) mostly network, sockets and unix rules. */
 function randomResource(r: Rng, w: World, netHeavy: boolean): Resource {
   const roll = r.next();
   if (!netHeavy) {
-    if (roll < 0.75) return fileResource(r, w);
-    if (roll < 0.9) return { kind: "exec", targets: randomTargets(r, w), memfd: false };
+    if (roll < 0.6) return fileResource(r, w);
+    if (roll < 0.78) return { kind: "exec", targets: randomTargets(r, w), memfd: r.chance(0.3) };
   } else {
     if (roll < 0.1) return fileResource(r, w);
     if (roll < 0.6) return randomNetworkResource(r);
     if (roll < 0.8) return randomSocketsResource(r);
     if (roll < 0.95) return randomUnixResource(r, w.sockets);
   }
-  return { kind: "capabilities", caps: [r.int(40)] };
+  return randomProcResource(r);
 }
 
 /**
@@ -237,12 +253,48 @@ export function randomFileRequest(r: Rng, w: World): Request {
   return { kind: "file-op", operation, file, subject };
 }
 
-const FILE_KINDS: readonly string[] = ["files", "exec", "capabilities"];
+/** A process or kernel request: memfd exec, a capability, ptrace, mount, module load. */
+export function randomProcRequest(r: Rng, w: World): Request {
+  const subject = randomSubjectIdentity(r, w);
+  const roll = r.next();
+  if (roll < 0.2) return { kind: "exec", target: { kind: "memfd" }, subject };
+  if (roll < 0.5) return { kind: "capability", cap: r.chance(0.9) ? r.pick(CAPS) : 39, subject };
+  if (roll < 0.75) return { kind: "ptrace", mode: r.pick(PTRACE_MODES), subject };
+  return r.chance(0.5) ? { kind: "mount", subject } : { kind: "module-load", subject };
+}
+
+type RequestFamily = "file" | "proc" | "net";
+
+const FAMILY_OF: Readonly<Record<Resource["kind"], RequestFamily>> = {
+  files: "file",
+  exec: "file",
+  network: "net",
+  sockets: "net",
+  unix: "net",
+  capabilities: "proc",
+  ptrace: "proc",
+  mount: "proc",
+  moduleLoad: "proc",
+};
+
+/** The family of requests that a rule's resource is about (memfd exec is a process request). */
+function familyOf(r: Rng, res: Resource): RequestFamily {
+  if (res.kind === "exec" && res.memfd && r.chance(0.5)) return "proc";
+  return FAMILY_OF[res.kind];
+}
 
 /** A request of a class the compiler encodes, mostly of a class some rule of `p` has. */
 export function randomRequest(r: Rng, w: World, p: Policy): Request {
   const rule = r.chance(0.8) && p.rules.length > 0 ? r.pick(p.rules) : null;
-  const fileLike = rule === null ? r.chance(0.5) : FILE_KINDS.includes(rule.resource.kind);
-  if (fileLike) return randomFileRequest(r, w);
+  const roll = r.next();
+  const family = rule
+    ? familyOf(r, rule.resource)
+    : roll < 0.4
+      ? "file"
+      : roll < 0.7
+        ? "proc"
+        : "net";
+  if (family === "file") return randomFileRequest(r, w);
+  if (family === "proc") return randomProcRequest(r, w);
   return randomNetRequest(r, randomSubjectIdentity(r, w), w.sockets);
 }

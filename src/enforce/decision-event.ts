@@ -4,6 +4,7 @@
 import type { PwDecision } from "../abi/decision.js";
 import type { DecisionEvent, EventResource } from "../agent/enforcer.js";
 import type { Action, RequestKind } from "../policy/index.js";
+import { PROC_HOOK_KIND, procResource } from "./proc-event.js";
 
 const HOOK_KIND: Readonly<Record<string, RequestKind>> = {
   fileOpen: "file-open",
@@ -22,6 +23,7 @@ const HOOK_KIND: Readonly<Record<string, RequestKind>> = {
   socketCreate: "socket-create",
   unixStreamConnect: "unix-connect",
   unixMaySend: "unix-connect",
+  ...PROC_HOOK_KIND,
 };
 
 const AF_INET6 = 10;
@@ -70,7 +72,7 @@ export function decisionEvent(d: PwDecision, slots: SlotNames): DecisionEvent | 
     comm: d.comm,
     exe: d.exe.ino === 0n ? null : d.exe,
     cgroupId: d.cgroupId,
-    resource: resourceOf(d, hook),
+    resource: procResource(d) ?? resourceOf(d, hook),
   };
 }
 

@@ -13,7 +13,12 @@ import { decodeDecision, type PwDecision } from "../abi/decision.js";
 import { adoptPins, pinAll, unpinAll, type NamedLink } from "./pins.js";
 
 /** The hook families, one object each; the first one owns the shared maps. */
-export const ENFORCE_OBJECTS = ["enforce_file", "enforce_net", "enforce_sock"] as const;
+export const ENFORCE_OBJECTS = [
+  "enforce_file",
+  "enforce_net",
+  "enforce_sock",
+  "enforce_proc",
+] as const;
 export const SHARED_MAPS = [
   "pw_control",
   "pw_config",

@@ -166,6 +166,7 @@ export class KernelEnforcer implements Enforcer {
     const checks = [
       ["pw_objects", engine.maps.objects, GEN_OFFSET.objects, image.objects.length],
       ["pw_rules", engine.maps.rules, GEN_OFFSET.rules, image.rules.length],
+      ["pw_net", engine.maps.net, GEN_OFFSET.net, image.net.length],
     ] as const;
     for (const [name, map, offset, wanted] of checks) {
       const inForce = entriesByGeneration(map, offset)[active] ?? 0;
@@ -207,12 +208,13 @@ export class KernelEnforcer implements Enforcer {
   }
 
   #fill(engine: Engine): MapFill[] {
-    const { objects, rules } = engine.maps;
+    const { objects, rules, net } = engine.maps;
     const count = (m: typeof objects, offset: number) =>
       entriesByGeneration(m, offset).reduce((a, b) => a + b, 0);
     return [
       { name: "pw_objects", entries: count(objects, GEN_OFFSET.objects), max: objects.maxEntries },
       { name: "pw_rules", entries: count(rules, GEN_OFFSET.rules), max: rules.maxEntries },
+      { name: "pw_net", entries: count(net, GEN_OFFSET.net), max: net.maxEntries },
     ];
   }
 

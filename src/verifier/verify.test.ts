@@ -26,9 +26,9 @@ function knownFinding(finding: string): boolean {
   const bpfHook = kernel && lsmHook(kernel, "bpf");
   if (finding === "self_protect.bpf.o pw_bpf return-range")
     return (bpfHook?.params.length ?? 0) > 3;
-  // Per-path exploration without state merging: every enforce_* program (the bpf_loop
-  // callbacks over candidate keys) forks past the cap.
-  return /^enforce_(file|net|sock)\.bpf\.o \S+ truncated$/.test(finding);
+  // Per-path exploration without state merging: every enforce_* program forks past the cap
+  // (the bpf_loop callbacks over the subject's candidate keys, and the walk).
+  return /^enforce_(file|net|sock|proc)\.bpf\.o \S+ truncated$/.test(finding);
 }
 
 /** Enough for file_guard (6 paths) and self_protect (at most 1041); enforce_file needs more than 4096. */

@@ -100,12 +100,19 @@ function readRules(image: MapImage): Map<string, RuleRow[]> {
   return slots;
 }
 
+/** A score whose action bits name no action (3) is no entry the compiler writes. */
+function actions(es: readonly MapEntry[]): string | null {
+  const i = es.findIndex((e) => ((e.value.readBigUInt64LE(0) >> 32n) & 3n) === 3n);
+  return i < 0 ? null : `pw_rules entry ${i}: the score's action bits are 3 (no such action)`;
+}
+
 export function readTables(image: MapImage): TablesResult {
   if (image.config.length !== CONFIG_SIZE)
     return { kind: "malformed", reason: `config: ${CONFIG_SIZE} bytes expected` };
   const bad =
     sizes("pw_objects", image.objects, OBJECT_KEY_SIZE, 4) ??
-    sizes("pw_rules", image.rules, RULE_KEY_SIZE, 8);
+    sizes("pw_rules", image.rules, RULE_KEY_SIZE, 8) ??
+    actions(image.rules);
   if (bad !== null) return { kind: "malformed", reason: bad };
   return {
     kind: "ok",

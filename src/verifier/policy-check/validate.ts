@@ -320,8 +320,8 @@ function notChecked(policy: Policy): string[] {
     if (!checked.has(r.resource.kind))
       counts.set(r.resource.kind, (counts.get(r.resource.kind) ?? 0) + 1);
   const out = [...counts].map(
-    ([cls, n]) => `${cls}: ${n} rule(s) of a class the maps do not encode yet`,
+    ([cls, n]) => `${cls}: ${n} rule(s) of a class this proof does not cover yet`,
   );
-  out.push("exec of a memfd (not decided from the maps yet)");
+  out.push("exec of a memfd (not covered by this proof yet)");
   return out;
 }
