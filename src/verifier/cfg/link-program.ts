@@ -1,7 +1,9 @@
 // Links one program of an ObjectSpec the way libbpf does before loading: the
-// program's instructions followed by all of .text, with every subprogram
-// call re-pointed at its callee. lddw relocations against maps and globals
-// are kept as a side table (slot -> target) for the symbolic executor.
+// program's instructions followed by the .text functions it reaches (calls
+// and callback addresses, transitively, in the order they are found), with
+// every subprogram call re-pointed at its callee. Functions it never reaches
+// are not appended, so they are not reported unreachable. lddw relocations
+// against maps and globals are kept as a side table (slot -> target).
 import type { FunctionSpec, ObjectSpec, ProgramRelocTarget, ProgramSpec } from "../object/index.js";
 import { decodeProgram, type DecodeIssue, type Insn, type PlacedInsn } from "../isa/index.js";
 
@@ -13,20 +15,53 @@ export interface LinkedProgram {
   readonly lddwTargets: ReadonlyMap<number, ProgramRelocTarget>;
 }
 
+/** Where each function of the linked program starts: the program at 0, then its callees. */
+export interface LinkedPart {
+  readonly fn: FunctionSpec;
+  readonly base: number;
+}
+
+/** The .text function holding .text instruction `index`, and the offset in it. */
+function owner(text: readonly FunctionSpec[], index: number): [FunctionSpec, number] | undefined {
+  const fn = text.find((f) => index >= f.insnOffset && index < f.insnOffset + f.insnCount);
+  return fn && [fn, index - fn.insnOffset];
+}
+
+/** The program and, breadth-first, every .text function it reaches. */
+export function linkLayout(obj: ObjectSpec, prog: ProgramSpec): LinkedPart[] {
+  const parts: LinkedPart[] = [{ fn: prog, base: 0 }];
+  const placed = new Set<FunctionSpec>([prog]);
+  let next = prog.insnCount;
+  for (let i = 0; i < parts.length; i++) {
+    const fn = parts[i]?.fn;
+    for (const r of fn?.relocations ?? []) {
+      if (r.target.kind !== "subprogram") continue;
+      const callee = owner(obj.subprograms, r.target.insnIndex)?.[0];
+      if (!callee || placed.has(callee)) continue;
+      placed.add(callee);
+      parts.push({ fn: callee, base: next });
+      next += callee.insnCount;
+    }
+  }
+  return parts;
+}
+
 export function linkProgram(obj: ObjectSpec, prog: ProgramSpec): LinkedProgram {
-  const text = [...obj.subprograms].sort((a, b) => a.insnOffset - b.insnOffset);
-  const usesText = prog.relocations.some((r) => r.target.kind === "subprogram");
-  const parts: FunctionSpec[] = usesText ? [prog, ...text] : [prog];
-  const textBase = prog.insnCount;
-  const decoded = decodeProgram(Buffer.concat(parts.map((p) => p.instructions)));
-  const base = (fn: FunctionSpec) => (fn === prog ? 0 : textBase + fn.insnOffset);
+  const parts = linkLayout(obj, prog);
+  const baseOf = new Map(parts.map((p) => [p.fn, p.base]));
+  const decoded = decodeProgram(Buffer.concat(parts.map((p) => p.fn.instructions)));
   const calls = new Map<number, number>();
   const lddwTargets = new Map<number, ProgramRelocTarget>();
-  for (const fn of parts) {
+  for (const { fn, base } of parts) {
     for (const r of fn.relocations) {
-      const at = base(fn) + r.insnIndex;
-      if (r.target.kind === "subprogram") calls.set(at, textBase + r.target.insnIndex);
-      else lddwTargets.set(at, r.target);
+      const at = base + r.insnIndex;
+      if (r.target.kind !== "subprogram") {
+        lddwTargets.set(at, r.target);
+        continue;
+      }
+      const hit = owner(obj.subprograms, r.target.insnIndex);
+      const calleeBase = hit && baseOf.get(hit[0]);
+      if (hit && calleeBase !== undefined) calls.set(at, calleeBase + hit[1]);
     }
   }
   const insns = decoded.insns.map((p) => {

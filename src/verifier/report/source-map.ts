@@ -1,9 +1,9 @@
-// Source locations of a linked program's slots. The program comes first,
-// then (when it calls subprograms) all of .text in section order, exactly as
-// cfg/link-program.ts lays them out; each function's line records are
-// re-based to that layout. A record covers the slots up to the next one of
-// the same function.
-import type { FunctionSpec, ObjectSpec, ProgramSpec, SourceLine } from "../object/index.js";
+// Source locations of a linked program's slots, in the layout of
+// cfg/link-program.ts (the program, then the functions it reaches); each
+// function's line records are re-based to that layout. A record covers the
+// slots up to the next one of the same function.
+import type { ObjectSpec, ProgramSpec, SourceLine } from "../object/index.js";
+import { linkLayout } from "../cfg/link-program.js";
 
 export interface SourceRef {
   readonly file: string;
@@ -15,10 +15,7 @@ export interface SourceRef {
 export type SourceMap = (pc: number) => SourceRef | undefined;
 
 export function sourceMap(obj: ObjectSpec, prog: ProgramSpec): SourceMap {
-  const text = [...obj.subprograms].sort((a, b) => a.insnOffset - b.insnOffset);
-  const usesText = prog.relocations.some((r) => r.target.kind === "subprogram");
-  const parts: { fn: FunctionSpec; base: number }[] = [{ fn: prog, base: 0 }];
-  if (usesText) for (const fn of text) parts.push({ fn, base: prog.insnCount + fn.insnOffset });
+  const parts = linkLayout(obj, prog);
   return (pc) => {
     const part = parts.find((p) => pc >= p.base && pc < p.base + p.fn.insnCount);
     if (part === undefined) return undefined;
