@@ -7,6 +7,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import type { DaemonStatus } from "./daemon.js";
 
 export const CLI = fileURLToPath(new URL("../cli/main.js", import.meta.url));
 
@@ -120,4 +121,16 @@ export async function eventually<T>(f: () => T | undefined, ms = 10000): Promise
     if (Date.now() > until) throw new Error("eventually: condition not met in time");
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/** `proofwall status --json` of the agent behind `h`; fails the test when it errors. */
+export function status(h: AgentHarness): DaemonStatus {
+  const r = h.cli(["status", "--json"]);
+  if (r.code !== 0) throw new Error(`status: exit ${r.code}: ${r.stderr}`);
+  return JSON.parse(r.stdout) as DaemonStatus;
+}
+
+/** The generation in force, 0 when none. */
+export function generation(s: DaemonStatus): number {
+  return s.enforcer.state.kind === "enforcing" ? s.enforcer.state.policy.generation : 0;
 }

@@ -5,9 +5,8 @@ import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { chmodSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { DaemonStatus } from "./daemon.js";
 import { ask } from "./control-client.js";
-import { AgentHarness, eventually } from "./agent-harness.js";
+import { AgentHarness, eventually, generation, status } from "./agent-harness.js";
 
 const policy = (name: string, rules: string, mode = "enforce") => `apiVersion: proofwall.dev/v1
 kind: Policy
@@ -21,16 +20,6 @@ ${rules}`;
 const NET = "    - { id: web, action: allow, network: { cidrs: [10.0.0.0/8], ports: [443] } }";
 const CAP = "    - { id: no-raw, action: deny, capabilities: [CAP_NET_RAW] }";
 const sha = (t: string) => createHash("sha256").update(t).digest("hex");
-
-function status(h: AgentHarness): DaemonStatus {
-  const r = h.cli(["status", "--json"]);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as DaemonStatus;
-}
-
-function generation(s: DaemonStatus): number {
-  return s.enforcer.state.kind === "enforcing" ? s.enforcer.state.policy.generation : 0;
-}
 
 test("status, apply (good, broken), SIGHUP, uninstall", async () => {
   const first = policy("first", NET);

@@ -9,8 +9,7 @@ import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, rmdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireTestVm } from "../vm/guard.js";
-import { AgentHarness, eventually } from "./agent-harness.js";
-import type { DaemonStatus } from "./daemon.js";
+import { AgentHarness, eventually, generation, status } from "./agent-harness.js";
 import { denied, sh } from "../enforce/test-support.js";
 
 requireTestVm();
@@ -38,16 +37,6 @@ function harness(policy: string, pinRoot: string): AgentHarness {
   const h = new AgentHarness(policy, { kernel: true, pinRoot });
   harnesses.push(h);
   return h;
-}
-
-function status(h: AgentHarness): DaemonStatus {
-  const r = h.cli(["status", "--json"]);
-  assert.equal(r.code, 0, r.stderr);
-  return JSON.parse(r.stdout) as DaemonStatus;
-}
-
-function generation(s: DaemonStatus): number {
-  return s.enforcer.state.kind === "enforcing" ? s.enforcer.state.policy.generation : 0;
 }
 
 /** Ids of the LSM links the kernel has, whoever holds them. */
