@@ -157,6 +157,3 @@ export interface EnforcerOptions {
   readonly stateDir: string;
   readonly log: Logger;
 }
-
-/** src/enforce/index.ts exports `createKernelEnforcer` of this type; the daemon imports it lazily. */
-export type CreateEnforcer = (options: EnforcerOptions) => Enforcer;

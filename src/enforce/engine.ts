@@ -163,10 +163,6 @@ export class Engine implements AsyncDisposable {
     for (const a of this.attached.splice(0)) a.link[Symbol.dispose]();
   }
 
-  get attachedHooks(): number {
-    return this.attached.length;
-  }
-
   /** Releases this process's handles. Pinned links and maps stay in the kernel. */
   async [Symbol.asyncDispose](): Promise<void> {
     this.detach();
