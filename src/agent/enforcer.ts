@@ -4,6 +4,7 @@
 // (src/enforce/, kind "kernel") or nothing but memory (NoKernelEnforcer, for
 // hosts and fleet tests without BPF LSM). Every result is a union keyed on
 // `kind`: callers switch on it and never test a boolean for a verdict.
+import type { ProgramHash } from "../fleet/model.js";
 import type { Logger } from "pino";
 import type { FileKey } from "../abi/file-key.js";
 import type { Action, Mode, Policy, Request, RequestKind } from "../policy/index.js";
@@ -107,10 +108,8 @@ export interface DecisionEvent {
   readonly resource: EventResource;
 }
 
-export interface ProgramHash {
-  readonly name: string;
-  readonly sha256: string;
-}
+/** The wire form fleet status carries; defined there with its schema. */
+export type { ProgramHash };
 
 export type EventListener = (event: DecisionEvent) => void;
 export type Unsubscribe = () => void;
@@ -142,8 +141,9 @@ export interface Enforcer {
   /** Decide against the live maps; optional: the daemon falls back to decide(). */
   explain?(request: Request): Promise<ExplainResult>;
   /**
-   * sha256 of each loaded program's instructions, for fleet attestation;
-   * optional: engines without programs (no-kernel) leave it out.
+   * The programs on the hooks as the kernel reports them, joined with the
+   * certified objects they were loaded from (fleet attestation); optional:
+   * engines without programs (no-kernel) leave it out.
    */
   programHashes?(): readonly ProgramHash[];
   /** Detach from user space only: pins stay and enforcement survives the agent. */

@@ -11,6 +11,9 @@ import { activeGeneration, switchTo, type PolicyMapSet } from "./generations.js"
 import { kernelShape } from "./kernel-shape.js";
 import { decodeDecision, type PwDecision } from "../abi/decision.js";
 import { adoptPins, pinAll, unpinAll, type NamedLink } from "./pins.js";
+import { readFileSync } from "node:fs";
+import { sha256 } from "../verifier/certificate/index.js";
+import type { BuildRecord, LiveProgram } from "./attestation.js";
 
 /** The hook families, one object each; the first one owns the shared maps. */
 export const ENFORCE_OBJECTS = [
@@ -156,6 +159,26 @@ export class Engine implements AsyncDisposable {
   /** The attached programs by name, with their link ids. */
   hooks(): readonly { readonly name: string; readonly linkId: number }[] {
     return this.attached.map((a) => ({ name: a.name, linkId: a.link.id }));
+  }
+
+  /** The program behind each attached link, as the kernel reports it now. */
+  livePrograms(): LiveProgram[] {
+    return this.attached.map((a) => ({ name: a.name, tag: a.link.program().tag }));
+  }
+
+  /** What this engine loaded: each object's file hash and each program's tag. */
+  buildRecord(): BuildRecord {
+    if (this.origin !== "loaded") throw new Error("build record: an adopted engine loaded nothing");
+    const objects = ENFORCE_OBJECTS.map((name) => ({
+      name,
+      sha256: sha256(readFileSync(bpfObjectPath(name))),
+    }));
+    const programs = this.objects.flatMap((obj, i) =>
+      obj
+        .programs()
+        .map((p) => ({ name: p.name, object: ENFORCE_OBJECTS[i] ?? "?", tag: p.info().tag })),
+    );
+    return { objects, programs };
   }
 
   /** Detaches every program; the maps stay until dispose. */

@@ -28,6 +28,14 @@ import { Engine, ENFORCE_OBJECTS, type EngineOptions } from "./engine.js";
 import { certificateGate, policyProblem, policySolver, type PolicyCheckMode } from "./gate.js";
 import type { ScriptSolver } from "../verifier/smt/solver.js";
 import { entriesByGeneration, readLiveImage } from "./live-image.js";
+import type { ProgramHash } from "../fleet/model.js";
+import {
+  attest,
+  clearBuildRecord,
+  readBuildRecord,
+  writeBuildRecord,
+  type BuildRecord,
+} from "./attestation.js";
 
 export const DEFAULT_PIN_ROOT = "/sys/fs/bpf/proofwall";
 
@@ -55,6 +63,7 @@ export class KernelEnforcer implements Enforcer {
   #unknownEvents = 0;
   readonly #namer: PathNamer;
   #solver: ScriptSolver | null = null;
+  #build: BuildRecord | null = null;
 
   constructor(options: KernelEnforcerOptions) {
     this.#o = options;
@@ -79,6 +88,8 @@ export class KernelEnforcer implements Enforcer {
       throw err;
     }
     clearSlots(this.#o.stateDir, GENERATIONS);
+    this.#build = engine.buildRecord();
+    writeBuildRecord(this.#o.stateDir, this.#build);
     this.#engine = engine;
     this.#listen(engine);
     return { kind: "fresh" };
@@ -86,6 +97,7 @@ export class KernelEnforcer implements Enforcer {
 
   #adopt(engine: Engine): StartResult {
     this.#engine = engine;
+    this.#build = readBuildRecord(this.#o.stateDir);
     for (let s = 0; s < GENERATIONS; s++) {
       this.#slots[s] = readSlot(this.#o.stateDir, s);
       engine.rememberRuleIds(s, this.#slots[s]?.ruleIds ?? []);
@@ -218,6 +230,10 @@ export class KernelEnforcer implements Enforcer {
     ];
   }
 
+  programHashes(): readonly ProgramHash[] {
+    return this.#engine ? attest(this.#engine.livePrograms(), this.#build) : [];
+  }
+
   subscribe(listener: EventListener): Unsubscribe {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
@@ -254,6 +270,8 @@ export class KernelEnforcer implements Enforcer {
     engine?.unpin(this.#pinDir);
     await this.stop();
     clearSlots(this.#o.stateDir, GENERATIONS);
+    clearBuildRecord(this.#o.stateDir);
+    this.#build = null;
     this.#slots.fill(null);
   }
 }

@@ -1,8 +1,9 @@
 // `proofwall fleet status`: every host the fleet has seen, live or dead, with
 // what it enforces, and the rollout in progress. Plain data first (for
 // --json), then text.
-import type { HostStatus, Rollout } from "./model.js";
+import type { HostStatus, ProgramHash, Rollout } from "./model.js";
 import type { FleetStore } from "./store.js";
+import { attestationText, attestHosts, type Attestation } from "./attestation-view.js";
 
 export type HostRow =
   | { readonly kind: "live"; readonly status: HostStatus }
@@ -41,8 +42,8 @@ function ageOf(iso: string, now: number): string {
   return `${Math.max(0, Math.round((now - Date.parse(iso)) / 1000))}s`;
 }
 
-function row(r: HostRow, now: number): string[] {
-  if (r.kind === "dead") return [r.host, "dead", "-", "-", "-", "-", "-", labelText(r.labels)];
+function row(r: HostRow, now: number, attestation: Attestation | undefined): string[] {
+  if (r.kind === "dead") return [r.host, "dead", "-", "-", "-", "-", "-", "-", labelText(r.labels)];
   const s = r.status;
   const last = s.errors.at(-1);
   const errors = last ? `${s.errors.length} (last: v${last.version ?? "?"} ${last.code})` : "0";
@@ -58,6 +59,7 @@ function row(r: HostRow, now: number): string[] {
     mode,
     ageOf(s.heartbeat, now),
     errors,
+    attestation ? attestationText(attestation) : "-",
     labelText(s.labels),
   ];
 }
@@ -76,6 +78,11 @@ function table(rows: string[][]): string {
 
 export function renderFleetView(v: FleetView, showPrograms: boolean, now = Date.now()): string {
   const r = v.rollout;
+  const attested = attestHosts(
+    new Map(
+      v.hosts.flatMap((h) => (h.kind === "live" ? [[h.status.host, h.status.programs]] : [])),
+    ),
+  );
   const lines = [
     `newest bundle: v${v.newestVersion}`,
     r
@@ -83,8 +90,10 @@ export function renderFleetView(v: FleetView, showPrograms: boolean, now = Date.
       : "rollout: none",
     "",
     table([
-      ["HOST", "STATE", "APPLIED", "HEALTH", "MODE", "HEARTBEAT", "ERRORS", "LABELS"],
-      ...v.hosts.map((h) => row(h, now)),
+      ["HOST", "STATE", "APPLIED", "HEALTH", "MODE", "HEARTBEAT", "ERRORS", "PROGRAMS", "LABELS"],
+      ...v.hosts.map((h) =>
+        row(h, now, h.kind === "live" ? attested.get(h.status.host) : undefined),
+      ),
     ]),
   ];
   if (v.hosts.some((h) => h.kind === "live" && h.status.applied?.source === "cache"))
@@ -94,7 +103,10 @@ export function renderFleetView(v: FleetView, showPrograms: boolean, now = Date.
     for (const h of v.hosts)
       if (h.kind === "live")
         lines.push(
-          `${h.status.host} programs: ${h.status.programs === null ? "not reported by the engine" : h.status.programs.map((p) => `${p.name}=${p.sha256}`).join(" ") || "none"}`,
+          `${h.status.host} programs: ${h.status.programs === null ? "not reported by the engine" : h.status.programs.map(programText).join(" ") || "none"}`,
         );
   return lines.join("\n");
 }
+
+const programText = (p: ProgramHash) =>
+  `${p.name}=${p.tag}${p.attested ? "" : "(unattested)"}${p.objectSha256 ? ` [${p.object}@${p.objectSha256.slice(0, 12)}]` : ""}`;

@@ -91,6 +91,7 @@ test("bundles from etcd are enforced by the kernel, whole, and outlive the agent
   publish(url, "second", b);
   await eventually(() => (denied(sh(`cat ${b}`)) ? true : undefined), 120_000);
   assert.equal(sh(`cat ${a}`).status, 0, "the first bundle is replaced as a whole");
+  const loaded = await attestedPrograms(url);
 
   // The agent dies; the pins enforce. A restart with etcd gone uses its cache.
   agent?.kill("SIGKILL");
@@ -103,4 +104,47 @@ test("bundles from etcd are enforced by the kernel, whole, and outlive the agent
   assert.match(status.out, /"name": "second"/);
   assert.ok(denied(sh(`cat ${b}`)));
   assert.equal(sh(`cat ${a}`).status, 0);
+
+  // Back in touch with etcd, the restarted agent attests the programs it adopted.
+  await etcd.start();
+  const adopted = await eventually(() => {
+    const programs = hostPrograms(url);
+    return programs && programs.startedAt !== loaded.startedAt ? programs : undefined;
+  }, 120_000);
+  assert.deepEqual(adopted.tags, loaded.tags, "the adopted links run the programs loaded first");
 });
+
+interface HostPrograms {
+  readonly startedAt: string;
+  readonly tags: Record<string, string>;
+}
+
+const attestedPrograms = (url: string) => eventually(() => hostPrograms(url), 60_000);
+
+/** vm-1's attestation as `fleet status --json` shows it; every program must be attested. */
+function hostPrograms(url: string): HostPrograms | undefined {
+  const r = cli(["fleet", "status", "--json", "--fleet", url]);
+  assert.equal(r.code, 0, r.out);
+  const view = JSON.parse(r.out) as {
+    hosts: { kind: string; status?: { host: string; startedAt: string; programs: unknown } }[];
+  };
+  const host = view.hosts.find((h) => h.status?.host === "vm-1")?.status;
+  const programs = host?.programs as
+    | { name: string; tag: string; object: string; objectSha256: string; attested: boolean }[]
+    | null
+    | undefined;
+  if (!host || !programs) return undefined;
+  assert.ok(programs.length >= 20, `every hook reports its program: ${programs.length}`);
+  for (const p of programs) {
+    assert.match(p.tag, /^[0-9a-f]{16}$/, p.name);
+    assert.match(p.object, /^enforce_/, p.name);
+    assert.match(p.objectSha256, /^[0-9a-f]{64}$/, p.name);
+    assert.equal(p.attested, true, `${p.name} runs what was loaded from ${p.object}`);
+  }
+  const text = cli(["fleet", "status", "--fleet", url]).out;
+  assert.match(text, new RegExp(`vm-1 .* ${programs.length} ok`), text);
+  return {
+    startedAt: host.startedAt,
+    tags: Object.fromEntries(programs.map((p) => [p.name, p.tag])),
+  };
+}

@@ -28,7 +28,17 @@ export const refusalSchema = z.object({
   time: z.string(),
 });
 
-export const programHashSchema = z.object({ name: z.string(), sha256: z.string() });
+/** A program on a Proofwall hook, as the kernel reports it, joined with what the agent loaded. */
+export const programHashSchema = z.object({
+  name: z.string(),
+  /** The kernel's tag: a hash of the program's instructions as loaded. */
+  tag: z.string(),
+  /** The object it was loaded from, and that file's sha256 (what its certificate covers). */
+  object: z.string().nullable(),
+  objectSha256: z.string().nullable(),
+  /** The live tag is the one the program had when loaded from that object. */
+  attested: z.boolean(),
+});
 
 export const hostStatusSchema = z.object({
   host: z.string(),

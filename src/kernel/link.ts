@@ -3,7 +3,8 @@
 // how enforcement survives the agent).
 import { callInt, callPtr } from "./call.js";
 import { native, type Ptr } from "./ffi/libbpf.js";
-import { objectIdOfFd } from "./object-id.js";
+import { linkedProgramIdOfFd, objectIdOfFd } from "./object-id.js";
+import { programInfo, type ProgramInfo } from "./prog-info.js";
 
 export class BpfLink implements Disposable {
   private handle: Ptr;
@@ -31,6 +32,21 @@ export class BpfLink implements Disposable {
   /** The link's kernel id (link->id), as `bpftool link show` prints it. */
   get id(): number {
     return objectIdOfFd(this.fd, `link ${this.description}`);
+  }
+
+  /**
+   * The kernel's view of the program this link attaches, read through the
+   * link itself: what is really running, whoever loaded it.
+   */
+  program(): ProgramInfo {
+    const what = `program of link ${this.description}`;
+    const progId = linkedProgramIdOfFd(this.fd, what);
+    const fd = callInt(`open ${what} (id ${progId})`, () => native.bpf_prog_get_fd_by_id(progId));
+    try {
+      return programInfo(fd, what);
+    } finally {
+      native.close(fd);
+    }
   }
 
   pin(path: string): void {

@@ -101,6 +101,7 @@ export const native = {
   bpf_map_freeze: fn(libbpf, "int bpf_map_freeze(int fd)"),
   bpf_obj_pin: fn(libbpf, "int bpf_obj_pin(int fd, const char *path)"),
   bpf_obj_get: fn(libbpf, "int bpf_obj_get(const char *path)"),
+  bpf_prog_get_fd_by_id: fn(libbpf, "int bpf_prog_get_fd_by_id(uint32_t id)"),
   bpf_enable_stats: fn(libbpf, "int bpf_enable_stats(int type)"),
   bpf_obj_get_info_by_fd: fn(
     libbpf,
