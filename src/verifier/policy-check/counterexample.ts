@@ -2,15 +2,11 @@
 // the image and decide() really disagree on it: the lookup model of
 // src/compile reads the image's bytes, decide() reads the policy. Only a
 // confirmed disagreement is ever reported.
-import type { FileKey } from "../../abi/file-key.js";
-import { PwClass } from "../../abi/policy-records.js";
 import type { MapImage } from "../../compile/image.js";
 import { modelDecide, modelMaps, type ModelMaps } from "../../compile/lookup-model.js";
 import { decide } from "../../policy/decide.js";
 import type { Action, Policy } from "../../policy/model.js";
-import type { FileIdentity, Request, SubjectIdentity } from "../../policy/request.js";
-import { FILE_OPERATIONS } from "../../policy/schema-resources.js";
-import type { Position } from "./positions.js";
+import type { Request } from "../../policy/request.js";
 
 export interface Outcome {
   readonly action: Action;
@@ -21,18 +17,6 @@ export interface Difference {
   readonly request: Request;
   readonly expected: Outcome;
   readonly encoded: Outcome;
-}
-
-/** A request whose walk has exactly one named position: `p`. */
-export function requestAt(p: Position, subject: SubjectIdentity, fresh: FileKey): Request {
-  const file: FileIdentity = p.ancestor
-    ? { self: fresh, ancestors: [p.key] }
-    : { self: p.key, ancestors: [] };
-  if (p.cls === PwClass.exec) return { kind: "exec", target: { kind: "file", file }, subject };
-  const operation = FILE_OPERATIONS[p.op] ?? "read";
-  if (operation === "read" || operation === "write")
-    return { kind: "file-open", operation, file, subject };
-  return { kind: "file-op", operation, file, subject };
 }
 
 export class Confirmer {

@@ -35,6 +35,8 @@ export interface ImageTables {
   readonly cgroups: readonly ObjectRow[];
   /** gids the kernel treats as named (a nonzero id) */
   readonly gids: ReadonlySet<number>;
+  /** resource items (capabilities, ptrace modes, "any") by resourceObjectValue, with their ids */
+  readonly resources: ReadonlyMap<bigint, number>;
   /** pw_rules entries by ruleSlot(cls, res, op) */
   readonly rules: ReadonlyMap<string, readonly RuleRow[]>;
   readonly ruleIds: readonly string[];
@@ -74,6 +76,12 @@ function readObjects(image: MapImage) {
     exes: of(PwObjectKind.exe),
     // bpf_get_current_ancestor_cgroup_id gives 0 where there is no cgroup; the kernel skips it.
     cgroups: of(PwObjectKind.cgroup).filter((r) => r.value !== 0n),
+    // The kernel looks resource items up with dev 0; other rows are unreachable.
+    resources: new Map(
+      of(PwObjectKind.resource)
+        .filter((r) => r.dev === 0)
+        .map((r) => [r.value, r.id]),
+    ),
     gids: new Set(
       of(PwObjectKind.gid)
         .filter((r) => r.dev === 0 && r.value <= 0xffffffffn)

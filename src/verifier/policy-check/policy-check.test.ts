@@ -5,6 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import {
   OP_ANCESTOR,
+  PwClass,
   RULE_KEY_LAYOUT,
   encodeConfig,
   decodeConfig,
@@ -16,6 +17,7 @@ import {
   prng,
   randomFileRequest,
   randomPolicy,
+  randomRequest,
   randomWorld,
   type Rng,
 } from "../../compile/random-world.js";
@@ -255,4 +257,202 @@ test(`random policies and mutants (${POLICIES}): valid when no sampled request d
   }
   console.log(`# policy check: ${show(tally)}`);
   assert.ok(tally.caught > POLICIES / 3, show(tally));
+});
+
+const SOCK = { dev: 2, ino: 4242n };
+const everyone = [{ identity: null, placement: null, exe: null }];
+const ofUser = (uid: number) => [
+  { identity: { kind: "user", uid } as const, placement: null, exe: null },
+];
+
+/** One or two rules per class beyond files: where the kernel decides from items and families. */
+const beyondFiles: Policy = {
+  ...handmade,
+  name: "beyond-files",
+  rules: [
+    {
+      id: "no-raw",
+      index: 0,
+      action: "deny",
+      subjects: everyone,
+      resource: { kind: "sockets", families: [17], types: null },
+    },
+    {
+      id: "root-raw-dgram",
+      index: 1,
+      action: "allow",
+      subjects: ofUser(0),
+      resource: { kind: "sockets", families: [17], types: [2] },
+    },
+    {
+      id: "no-vsock-stream",
+      index: 2,
+      action: "deny",
+      subjects: everyone,
+      resource: { kind: "sockets", families: [40], types: [1] },
+    },
+    {
+      id: "no-docker",
+      index: 3,
+      action: "deny",
+      subjects: everyone,
+      resource: { kind: "unix", sockets: [SOCK] },
+    },
+    {
+      id: "docker-for-root",
+      index: 4,
+      action: "allow",
+      subjects: ofUser(0),
+      resource: { kind: "unix", sockets: [SOCK] },
+    },
+    {
+      id: "no-net-raw",
+      index: 5,
+      action: "deny",
+      subjects: ofUser(1000),
+      resource: { kind: "capabilities", caps: [13, 21] },
+    },
+    {
+      id: "no-attach",
+      index: 6,
+      action: "deny",
+      subjects: everyone,
+      resource: { kind: "ptrace", modes: ["attach"] },
+    },
+    {
+      id: "no-mount",
+      index: 7,
+      action: "deny",
+      subjects: ofUser(1000),
+      resource: { kind: "mount" },
+    },
+    {
+      id: "no-modules",
+      index: 8,
+      action: "audit",
+      subjects: everyone,
+      resource: { kind: "moduleLoad" },
+    },
+    {
+      id: "no-memfd",
+      index: 9,
+      action: "deny",
+      subjects: everyone,
+      resource: { kind: "exec", targets: [], memfd: true },
+    },
+  ],
+};
+
+test("sockets, unix, capabilities, ptrace, mount, module and memfd rules prove valid", async () => {
+  const v = await validateImage(beyondFiles, compilePolicy(beyondFiles));
+  assert.equal(v.kind, "valid", show(v));
+  if (v.kind === "valid") {
+    assert.deepEqual(v.notChecked, []);
+    assert.ok(v.positions >= 10, show(v));
+  }
+});
+
+test("corruptions of every class beyond files are caught with a request that differs", async () => {
+  const image = compilePolicy(beyondFiles);
+  const clsOf = (e: MapEntry) => e.key.readUInt8(RULE_KEY_LAYOUT.cls);
+  const flipAction = (cls: number) =>
+    withRules(
+      image,
+      image.rules.map((e) => (clsOf(e) === cls ? setScore(e, (s) => s & ~(3n << 32n)) : e)),
+    );
+  const cases: [string, MapImage][] = [
+    [
+      "sockets entry dropped",
+      withRules(
+        image,
+        image.rules.filter((e) => ruleOf(e) !== 1),
+      ),
+    ],
+    [
+      "unix allow dropped",
+      withRules(
+        image,
+        image.rules.filter((e) => ruleOf(e) !== 4),
+      ),
+    ],
+    ...[
+      PwClass.sockets,
+      PwClass.unix,
+      PwClass.capabilities,
+      PwClass.ptrace,
+      PwClass.mount,
+      PwClass.moduleLoad,
+      PwClass.exec,
+    ].map((cls): [string, MapImage] => [`class ${cls} actions flipped`, flipAction(cls)]),
+    [
+      "typed sockets entry made untyped",
+      withRules(
+        image,
+        image.rules.map((e) => {
+          if (ruleOf(e) !== 2) return e;
+          const key = Buffer.from(e.key);
+          key.writeUInt8(0xff, RULE_KEY_LAYOUT.op);
+          return { key, value: e.value };
+        }),
+      ),
+    ],
+  ];
+  for (const [name, bad] of cases) {
+    const v = await validateImage(beyondFiles, bad);
+    assert.equal(v.kind, "differs", `${name}: ${show(v)}`);
+    assertRealDifference(beyondFiles, bad, v);
+  }
+});
+
+test("a class default that differs from the policy is refused", async () => {
+  const image = compilePolicy(beyondFiles);
+  const config = decodeConfig(image.config);
+  const bad = {
+    ...image,
+    config: encodeConfig({
+      ...config,
+      denyDefaults: config.denyDefaults | (1 << PwClass.moduleLoad),
+    }),
+  };
+  const v = await validateImage(beyondFiles, bad);
+  assert.notEqual(v.kind, "valid", show(v));
+  if (v.kind === "malformed")
+    assert.match(v.reason, /moduleLoad default is deny in the maps, allow in the policy/);
+  else assertRealDifference(beyondFiles, bad, v);
+});
+
+test(`random policies of every class and mutants (${POLICIES}): proved or caught`, async () => {
+  const r = prng(777);
+  const tally = { valid: 0, caught: 0, equivalentMutants: 0 };
+  for (let i = 0; i < POLICIES; i++) {
+    const w = randomWorld(r);
+    const p = randomPolicy(r, w, 12, true);
+    const image = compilePolicy(p);
+    const v = await validateImage(p, image);
+    assert.equal(v.kind, "valid", `policy ${i}: ${show(v)}`);
+    tally.valid++;
+    if (image.rules.length === 0) continue;
+    const bad = mutate(r, image);
+    const m = await validateImage(p, bad);
+    if (m.kind === "malformed") {
+      tally.caught++;
+      continue;
+    }
+    if (m.kind === "differs") {
+      assertRealDifference(p, bad, m);
+      tally.caught++;
+      continue;
+    }
+    assert.equal(m.kind, "valid", `mutant ${i}: ${show(m)}`);
+    // Mutants touch pw_rules and pw_objects only, so network requests may be sampled too.
+    const maps = modelMaps(bad);
+    for (let j = 0; j < SAMPLES; j++) {
+      const q = randomRequest(r, w, p);
+      const got = modelDecide(maps, q);
+      assert.equal(got.action, decide(p, q).action, `mutant ${i} proved valid, yet: ${show(q)}`);
+    }
+    tally.equivalentMutants++;
+  }
+  console.log(`# policy check, every class: ${show(tally)}`);
+  assert.ok(tally.caught > POLICIES / 4, show(tally));
 });

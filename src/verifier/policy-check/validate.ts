@@ -7,19 +7,23 @@
 // positions that print alike are solved once. A disagreement comes back as a
 // concrete request, confirmed by running decide() and the lookup model on it.
 import type { FileKey } from "../../abi/file-key.js";
+import { PwClass } from "../../abi/policy-records.js";
 import type { MapImage } from "../../compile/image.js";
 import type { Policy, ResourceClass } from "../../policy/model.js";
+import { RESOURCE_KEYS } from "../../policy/schema-resources.js";
 import type { SubjectIdentity } from "../../policy/request.js";
 import { parseSExprs, literalValue } from "../smt/sexpr.js";
 import type { ScriptSolver } from "../smt/solver.js";
-import { Confirmer, requestAt, type Difference } from "./counterexample.js";
-import { readTables, type ImageTables } from "./image-tables.js";
+import { Confirmer, type Difference } from "./counterexample.js";
+import { requestAt } from "./position-request.js";
+import { readTables } from "./image-tables.js";
 import {
   CHECKED_CLASSES,
   PositionBuilder,
   type Position,
   type PositionProblem,
 } from "./positions.js";
+import type { ImageTables } from "./image-tables.js";
 import { encodeProblem, type EncodedProblem } from "./problem-smt.js";
 import { lemmaKey, lemmasFor, type Lemma } from "./lemmas.js";
 import { definitionLines } from "./smt-text.js";
@@ -83,7 +87,7 @@ export async function validateImage(
   const subject = SubjectEncoding.forPolicy(tables, policy);
   const byDefault = checkDefaults(confirmer, subject.subjectFrom(new Map()), fresh);
   if (byDefault !== null) return { kind: "differs", ...byDefault };
-  const builder = new PositionBuilder(policy, tables, subject);
+  const builder = new PositionBuilder(policy, tables, subject, fresh);
   const c = collect(builder);
   const solver = options.solver ?? (await import("../smt/z3-embedded.js")).embeddedZ3Script();
   let solverMs = 0;
@@ -118,6 +122,9 @@ export async function validateImage(
     if (r.kind === "sat")
       return confirmed(batch, subject.subjectFrom(r.values), confirmer, fresh, solver.name);
   }
+  // Last: a concrete request from a position is the better report when there is one.
+  const defaults = defaultsProblem(policy, tables);
+  if (defaults !== null) return { kind: "malformed", reason: defaults };
   return {
     kind: "valid",
     rules: policy.rules.length,
@@ -153,25 +160,22 @@ function collect(builder: PositionBuilder): Collected {
   };
   let identical = 0;
   let positions = 0;
-  for (const { cls, ops } of CHECKED_CLASSES)
-    for (const key of builder.keys(cls))
-      for (const ancestor of [false, true])
-        for (const op of ops) {
-          const problem = builder.problem({ cls, key, op, ancestor });
-          if (problem.kernel.length === 0 && problem.decide.length === 0) continue;
-          positions++;
-          const encoded = encodeProblem(problem);
-          if (encoded.kernelText === encoded.decideText) {
-            identical++;
-            continue;
-          }
-          const lemmas = lemmasFor(problem);
-          if (lemmas === null) c.whole.set(encoded.signature, { problem, encoded });
-          else {
-            lemmas.forEach((l) => c.lemmas.set(lemmaKey(l), l));
-            c.byLemmas.push({ position: problem.position, keys: lemmas.map(lemmaKey) });
-          }
-        }
+  for (const position of builder.positions()) {
+    const problem = builder.problem(position);
+    if (problem.kernel.length === 0 && problem.decide.length === 0) continue;
+    positions++;
+    const encoded = encodeProblem(problem);
+    if (encoded.kernelText === encoded.decideText) {
+      identical++;
+      continue;
+    }
+    const lemmas = lemmasFor(problem);
+    if (lemmas === null) c.whole.set(encoded.signature, { problem, encoded });
+    else {
+      lemmas.forEach((l) => c.lemmas.set(lemmaKey(l), l));
+      c.byLemmas.push({ position: problem.position, keys: lemmas.map(lemmaKey) });
+    }
+  }
   return { ...c, positions, identical };
 }
 
@@ -297,31 +301,55 @@ function freshKey(policy: Policy, tables: ImageTables): FileKey {
     const ino = BigInt(k.split(":")[1] ?? "0");
     if (ino > max) max = ino;
   }
-  for (const r of policy.rules)
-    if (r.resource.kind === "files" || r.resource.kind === "exec")
-      for (const t of r.resource.targets) if (t.key.ino > max) max = t.key.ino;
+  for (const r of policy.rules) {
+    const res = r.resource;
+    const keys =
+      res.kind === "files" || res.kind === "exec"
+        ? res.targets.map((t) => t.key)
+        : res.kind === "unix"
+          ? res.sockets
+          : [];
+    for (const k of keys) if (k.ino > max) max = k.ino;
+  }
   return { dev: 0, ino: max + 1n };
 }
 
-/** The class defaults: a request whose walk names nothing is decided by them alone. */
+/**
+ * The class defaults, on requests that name nothing: a fresh file for the
+ * file-keyed classes (where a disagreement comes with a request to show).
+ */
 function checkDefaults(c: Confirmer, subject: SubjectIdentity, fresh: FileKey): Difference | null {
-  for (const { cls } of CHECKED_CLASSES) {
-    const position = { cls, key: fresh, op: 0, ancestor: false };
+  for (const cls of [PwClass.files, PwClass.exec, PwClass.unix]) {
+    const position = { kind: "file", cls, key: fresh, op: 0, ancestor: false } as const;
     const d = c.check(requestAt(position, subject, fresh));
     if (d !== null) return d;
   }
   return null;
 }
 
+/**
+ * Every class default and the audit switch, compared directly: a position
+ * whose candidates all miss falls to the default on both sides, which the
+ * per-position proofs take as equal.
+ */
+function defaultsProblem(policy: Policy, tables: ImageTables): string | null {
+  if (tables.config.auditMode !== (policy.mode === "audit"))
+    return `config: audit mode is ${tables.config.auditMode ? "on" : "off"} in the maps, the policy's mode is ${policy.mode}`;
+  for (const cls of RESOURCE_KEYS) {
+    const denied = (tables.config.denyDefaults & (1 << PwClass[cls])) !== 0;
+    if (denied !== (policy.defaults[cls] === "deny"))
+      return `config: the ${cls} default is ${denied ? "deny" : "allow"} in the maps, ${policy.defaults[cls]} in the policy`;
+  }
+  return null;
+}
+
 function notChecked(policy: Policy): string[] {
-  const checked = new Set<ResourceClass>(CHECKED_CLASSES.map((c) => c.name));
+  const checked = new Set<ResourceClass>(CHECKED_CLASSES);
   const counts = new Map<ResourceClass, number>();
   for (const r of policy.rules)
     if (!checked.has(r.resource.kind))
       counts.set(r.resource.kind, (counts.get(r.resource.kind) ?? 0) + 1);
-  const out = [...counts].map(
+  return [...counts].map(
     ([cls, n]) => `${cls}: ${n} rule(s) of a class this proof does not cover yet`,
   );
-  out.push("exec of a memfd (not covered by this proof yet)");
-  return out;
 }
