@@ -263,11 +263,13 @@ export class PositionBuilder {
   }
 
   private decideSide(p: Position): Candidate[] {
+    const rules = this.rulesAt(p);
+    if (rules.length === 0) return [];
     const request = requestAt(p, this.anySubject, this.fresh);
     const cls = classOf(request);
     const audit = this.policy.mode === "audit";
     const ranked: { rank: Rank; index: number; c: Candidate }[] = [];
-    for (const rule of this.rulesAt(p)) {
+    for (const rule of rules) {
       if (rule.resource.kind !== cls) continue;
       const res = resourceRank(rule.resource, request);
       if (res === null) continue;
