@@ -12,6 +12,7 @@ import {
   splitOperands,
 } from "./asm-operands.js";
 import type { AluOp, AtomicOp, Insn, JmpCond, MemSize, Width } from "./insn.js";
+import { ALU_OPS } from "./insn.js";
 
 export interface AsmError {
   readonly line: number;
@@ -28,21 +29,7 @@ interface Line {
   readonly pc: number;
 }
 
-const ALU: ReadonlySet<string> = new Set([
-  "add",
-  "sub",
-  "mul",
-  "div",
-  "sdiv",
-  "or",
-  "and",
-  "lsh",
-  "rsh",
-  "mod",
-  "smod",
-  "xor",
-  "arsh",
-]);
+const ALU: ReadonlySet<string> = new Set(ALU_OPS);
 const JMP: ReadonlySet<string> = new Set([
   "eq",
   "gt",

@@ -14,20 +14,24 @@ export interface ImmOperand {
   readonly value: number;
 }
 
-export type AluOp =
-  | "add"
-  | "sub"
-  | "mul"
-  | "div"
-  | "sdiv"
-  | "or"
-  | "and"
-  | "lsh"
-  | "rsh"
-  | "mod"
-  | "smod"
-  | "xor"
-  | "arsh";
+/** Every ALU operation, in RFC 9669's order; sdiv and smod are the ISA v4 signed forms. */
+export const ALU_OPS = [
+  "add",
+  "sub",
+  "mul",
+  "div",
+  "sdiv",
+  "or",
+  "and",
+  "lsh",
+  "rsh",
+  "mod",
+  "smod",
+  "xor",
+  "arsh",
+] as const;
+
+export type AluOp = (typeof ALU_OPS)[number];
 
 export type JmpCond =
   "eq" | "gt" | "ge" | "set" | "ne" | "sgt" | "sge" | "lt" | "le" | "slt" | "sle";

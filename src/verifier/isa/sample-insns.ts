@@ -1,24 +1,9 @@
 // One instance of every instruction form (each op × width × source kind),
 // with varied registers and signed immediates. Tests use it to exercise
 // encode/decode round trips and the disassembler against llvm-objdump.
-import type { AluOp, AtomicOp, Insn, JmpCond, LddwSrc, MemSize, Operand } from "./insn.js";
-import { LDDW_SRCS } from "./insn.js";
+import type { AtomicOp, Insn, JmpCond, LddwSrc, MemSize, Operand } from "./insn.js";
+import { ALU_OPS, LDDW_SRCS } from "./insn.js";
 
-const ALU_OPS: readonly AluOp[] = [
-  "add",
-  "sub",
-  "mul",
-  "div",
-  "sdiv",
-  "or",
-  "and",
-  "lsh",
-  "rsh",
-  "mod",
-  "smod",
-  "xor",
-  "arsh",
-];
 const CONDS: readonly JmpCond[] = [
   "eq",
   "gt",

@@ -2,6 +2,7 @@
 // by vc/ and smt/ tests): every ALU operator, both widths, register and
 // immediate operands biased towards edge values, movsx, neg and byte swaps.
 import type { AluOp, Insn, Operand, Width } from "../isa/index.js";
+import { ALU_OPS } from "../isa/index.js";
 
 /** A small deterministic PRNG (mulberry32), so failures reproduce. */
 export function rng(seed: number): () => number {
@@ -15,21 +16,7 @@ export function rng(seed: number): () => number {
   };
 }
 
-const OPS: readonly AluOp[] = [
-  "add",
-  "sub",
-  "mul",
-  "div",
-  "sdiv",
-  "or",
-  "and",
-  "lsh",
-  "rsh",
-  "mod",
-  "smod",
-  "xor",
-  "arsh",
-];
+const OPS: readonly AluOp[] = ALU_OPS;
 const EDGES: readonly bigint[] = [
   0n,
   1n,
