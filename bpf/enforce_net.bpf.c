@@ -18,6 +18,8 @@
 #define AF_INET6 10
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
+#define IPPROTO_UDPLITE 136
+#define IPPROTO_MPTCP 262
 #define MSG_FASTOPEN 0x20000000
 #define SIN_LEN 16          /* sizeof(struct sockaddr_in) */
 #define SIN6_LEN_RFC2133 24 /* the shortest sockaddr_in6 the kernel takes */
@@ -117,7 +119,11 @@ static __always_inline int pw_read_dest(struct pw_net_req *n, void *sa, int len,
 }
 
 /* A TCP or UDP request to the destination sa; other protocols are the
- * sockets class's business. tcp: whether this hook decides TCP at all. */
+ * sockets class's business. tcp: whether this hook decides TCP at all.
+ * Multipath TCP is TCP on the wire (it falls back to plain TCP with a peer
+ * that does not speak it) and UDP-Lite is UDP with a partial checksum: any
+ * host takes them as the plain protocol does, so they are decided as TCP and
+ * UDP. Otherwise either would be a way past every network rule. */
 static __always_inline int pw_on_dest(struct socket *sock, void *sa, int len, int tcp, __u32 hook)
 {
 	struct sock *sk = BPF_CORE_READ(sock, sk);
@@ -130,12 +136,15 @@ static __always_inline int pw_on_dest(struct socket *sock, void *sa, int len, in
 	protocol = BPF_CORE_READ(sk, sk_protocol);
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	if (protocol == IPPROTO_TCP && tcp)
+	if ((protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP) && tcp) {
 		n.proto_bit = PW_PROTO_TCP;
-	else if (protocol == IPPROTO_UDP)
+		protocol = IPPROTO_TCP;
+	} else if (protocol == IPPROTO_UDP || protocol == IPPROTO_UDPLITE) {
 		n.proto_bit = PW_PROTO_UDP;
-	else
+		protocol = IPPROTO_UDP;
+	} else {
 		return 0;
+	}
 	if (pw_read_dest(&n, sa, len, hook == PW_EH_SOCKET_SENDMSG && family == AF_INET))
 		return 0;
 	n.key.family = n.bits == 32 ? 4 : 6;

@@ -55,12 +55,16 @@ def family(addr):
 def run():
     if op == "connect":
         addr, port, proto = args[0], int(args[1]), args[2]
-        s = socket.socket(family(addr), socket.SOCK_STREAM if proto == "tcp" else socket.SOCK_DGRAM)
+        kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
+        s = socket.socket(family(addr), kind, 262 if proto == "mptcp" else 0)
         s.settimeout(3)
         s.connect((addr, port))
     elif op == "sendto":
         addr, port = args[0], int(args[1])
         socket.socket(family(addr), socket.SOCK_DGRAM).sendto(b"x", (addr, port))
+    elif op == "udplite":
+        addr, port = args[0], int(args[1])
+        socket.socket(family(addr), socket.SOCK_DGRAM, 136).sendto(b"x", (addr, port))
     elif op == "fastopen":
         addr, port = args[0], int(args[1])
         # Blocking: with a timeout python makes the socket non-blocking and the send says EINPROGRESS.
@@ -100,12 +104,18 @@ export class Probe {
     return r.stdout.trim();
   }
 
-  connect(addr: string, port: number, proto: Protocol = "tcp", uid?: number): string {
+  /** "mptcp": a Multipath TCP socket (IPPROTO_MPTCP). */
+  connect(addr: string, port: number, proto: Protocol | "mptcp" = "tcp", uid?: number): string {
     return this.run(["connect", addr, port, proto], uid);
   }
 
   sendto(addr: string, port: number, uid?: number): string {
     return this.run(["sendto", addr, port], uid);
+  }
+
+  /** A UDP-Lite datagram (IPPROTO_UDPLITE) with a destination. */
+  sendtoLite(addr: string, port: number, uid?: number): string {
+    return this.run(["udplite", addr, port], uid);
   }
 
   /** A TCP fast open: sendto with MSG_FASTOPEN connects without calling connect(). */

@@ -160,6 +160,18 @@ test("TCP fast open (sendto with MSG_FASTOPEN) is decided like a connect", () =>
   assert.equal(probe.fastopen("127.0.0.1", PORT), "ok");
 });
 
+test("Multipath TCP is decided as TCP and UDP-Lite as UDP", () => {
+  apply(policyOf([]));
+  assert.equal(probe.connect(TARGET, PORT, "mptcp"), "ok", "MPTCP connects without the rule");
+  assert.equal(probe.sendtoLite(TARGET, 5353), "ok", "UDP-Lite leaves without the rule");
+  apply(policyOf([networkRule("no-target", "deny", ["10.1.2.0/24"])]));
+  assert.equal(probe.connect(TARGET, PORT, "mptcp"), "EPERM");
+  assert.equal(probe.sendtoLite(TARGET, 5353), "EPERM");
+  apply(policyOf([networkRule("no-target-tcp", "deny", ["10.1.2.0/24"], { protocols: ["tcp"] })]));
+  assert.equal(probe.connect(TARGET, PORT, "mptcp"), "EPERM");
+  assert.equal(probe.sendtoLite(TARGET, 5353), "ok", "a TCP rule leaves UDP-Lite alone");
+});
+
 test("the cloud metadata endpoint is an ordinary CIDR rule", () => {
   apply(policyOf([]));
   assert.equal(probe.connect(METADATA, PORT), "ok", "reachable without the rule");
