@@ -12,7 +12,7 @@ const docs = [
     .filter((f) => f.endsWith(".md"))
     .map((f) => `docs/${f}`),
 ];
-const cited = /`((?:bpf|src|scripts|docs|examples|bench)\/[\w./-]+)`/g;
+const cited = /`((?:bpf|src|scripts|docs|examples|bench|redteam)\/[\w./-]+)`/g;
 
 for (const doc of docs) {
   test(`paths cited in ${doc} exist`, () => {
