@@ -8,6 +8,7 @@ import { repoRoot } from "./paths.js";
 
 const docs = [
   "README.md",
+  "examples/README.md",
   ...readdirSync(join(repoRoot, "docs"))
     .filter((f) => f.endsWith(".md"))
     .map((f) => `docs/${f}`),

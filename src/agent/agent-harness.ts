@@ -97,7 +97,8 @@ export class AgentHarness {
     const withControl = options.control === false ? args : [...args, "--control", this.socket];
     const r = spawnSync(process.execPath, [CLI, ...withControl], {
       encoding: "utf8",
-      timeout: this.engine.kernel ? 60_000 : 20_000,
+      // One CLI process under TCG on a loaded two-core host has taken 40 s.
+      timeout: this.engine.kernel ? 180_000 : 20_000,
       ...(options.uid === undefined ? {} : { uid: options.uid, gid: options.uid }),
     });
     return { code: r.status, stdout: r.stdout, stderr: r.stderr };

@@ -1,10 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fakeResolver } from "../policy/fake-resolver.js";
+import { EXAMPLES_DIR, EXAMPLES_WORLD } from "../policy/test-support.js";
 import { loadPolicy } from "./policy-load.js";
 import { policyHash, readPolicyPath } from "./policy-files.js";
 
@@ -109,4 +110,21 @@ test("readPolicyPath: a directory reads *.yaml/*.yml sorted, skips others; hash 
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+});
+
+test("the enforce-mode examples combine in one policy directory; the audit-first one does not", () => {
+  const texts = readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => ({ file: f, text: readFileSync(EXAMPLES_DIR + f, "utf8") }));
+  const world = fakeResolver(EXAMPLES_WORLD);
+  const enforcing = texts.filter((t) => t.file !== "egress-allowlist.yaml");
+  const r = loadPolicy(enforcing, world);
+  assert.equal(r.kind, "ok", r.kind === "error" ? r.problems.join("\n") : "");
+  assert.equal(r.kind === "ok" && r.policy.mode, "enforce");
+  const all = loadPolicy(texts, world);
+  assert.equal(all.kind, "error");
+  assert.match(
+    all.kind === "error" ? (all.problems[0] ?? "") : "",
+    /error merge: mode enforce differs from audit in egress-allowlist.yaml/,
+  );
 });

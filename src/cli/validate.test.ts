@@ -1,12 +1,13 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { EXIT, runValidate } from "./validate.js";
 import { fakeResolver } from "../policy/fake-resolver.js";
+import { EXAMPLES_DIR, EXAMPLES_WORLD } from "../policy/test-support.js";
 
 const GOOD = `apiVersion: proofwall.dev/v1
 kind: Policy
@@ -81,4 +82,24 @@ test("the proofwall binary: exit codes 0, 1 and 2", () => {
   assert.match(who.stdout, /who\.yaml:7:\d+: error unknown-user: .*no such user nobody-here/);
   assert.equal(cli(join(dir, "none.yaml")).status, 2);
   assert.equal(cli().status, 2);
+});
+
+test("every example policy validates, without a warning, on the machine it is written for", async () => {
+  const files = readdirSync(EXAMPLES_DIR)
+    .filter((f) => f.endsWith(".yaml"))
+    .map((f) => EXAMPLES_DIR + f);
+  assert.ok(files.length >= 5, files.join(" "));
+  const out: string[] = [];
+  const code = await runValidate(files, {
+    readFile: (p) => readFileSync(p, "utf8"),
+    resolver: () => fakeResolver(EXAMPLES_WORLD),
+    out: (l) => out.push(l),
+    err: (l) => out.push(l),
+  });
+  assert.equal(code, EXIT.valid, out.join("\n"));
+  // One summary line per file and nothing else: no example carries a warning.
+  assert.deepEqual(
+    out.map((l) => l.replace(/ \d+ rules/, " N rules")),
+    files.map((f) => `${f}: valid: N rules, 0 warnings`),
+  );
 });

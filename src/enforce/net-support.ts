@@ -7,7 +7,7 @@ import { parseCidr, type Cidr } from "../policy/cidr.js";
 import { EVERYONE, type Action, type Rule, type Subject } from "../policy/model.js";
 import type { PortRange } from "../policy/ports.js";
 import type { Protocol } from "../policy/schema-resources.js";
-import { sh } from "./test-support.js";
+import { sh, type RunAs } from "./test-support.js";
 
 /** The system's python, reachable by unprivileged users (not a per-user shim). */
 export const PYTHON = "/usr/bin/python3";
@@ -98,45 +98,50 @@ export class Probe {
   }
 
   /** "ok", or the errno name of the failure ("EPERM" is the enforcer's). */
-  run(args: readonly (string | number)[], uid?: number): string {
-    const r = sh(`exec ${PYTHON} ${this.path} ${args.join(" ")}`, uid);
+  run(args: readonly (string | number)[], as?: number | RunAs): string {
+    const r = sh(`exec ${PYTHON} ${this.path} ${args.join(" ")}`, as);
     if (r.status !== 0) throw new Error(`probe ${args.join(" ")}: ${r.stderr}`);
     return r.stdout.trim();
   }
 
   /** "mptcp": a Multipath TCP socket (IPPROTO_MPTCP). */
-  connect(addr: string, port: number, proto: Protocol | "mptcp" = "tcp", uid?: number): string {
-    return this.run(["connect", addr, port, proto], uid);
+  connect(
+    addr: string,
+    port: number,
+    proto: Protocol | "mptcp" = "tcp",
+    as?: number | RunAs,
+  ): string {
+    return this.run(["connect", addr, port, proto], as);
   }
 
-  sendto(addr: string, port: number, uid?: number): string {
-    return this.run(["sendto", addr, port], uid);
+  sendto(addr: string, port: number, as?: number | RunAs): string {
+    return this.run(["sendto", addr, port], as);
   }
 
   /** A UDP-Lite datagram (IPPROTO_UDPLITE) with a destination. */
-  sendtoLite(addr: string, port: number, uid?: number): string {
-    return this.run(["udplite", addr, port], uid);
+  sendtoLite(addr: string, port: number, as?: number | RunAs): string {
+    return this.run(["udplite", addr, port], as);
   }
 
   /** A TCP fast open: sendto with MSG_FASTOPEN connects without calling connect(). */
-  fastopen(addr: string, port: number, uid?: number): string {
-    return this.run(["fastopen", addr, port], uid);
+  fastopen(addr: string, port: number, as?: number | RunAs): string {
+    return this.run(["fastopen", addr, port], as);
   }
 
-  socket(family: number, type: number, protocol = 0, uid?: number): string {
-    return this.run(["socket", family, type, protocol], uid);
+  socket(family: number, type: number, protocol = 0, as?: number | RunAs): string {
+    return this.run(["socket", family, type, protocol], as);
   }
 
-  unix(kind: "stream" | "dgram", path: string, uid?: number): string {
-    return this.run(["unix", kind, path], uid);
+  unix(kind: "stream" | "dgram", path: string, as?: number | RunAs): string {
+    return this.run(["unix", kind, path], as);
   }
 
   /** Many requests in one process (python starts slowly under emulation): its pid and one result each. */
   batch(
     requests: readonly (readonly (string | number)[])[],
-    uid?: number,
+    as?: number | RunAs,
   ): { pid: number; results: string[] } {
-    const out = this.run(["batch", ...requests.map((q) => q.join(","))], uid).split("\n");
+    const out = this.run(["batch", ...requests.map((q) => q.join(","))], as).split("\n");
     return { pid: Number(out[0]), results: out.slice(1) };
   }
 }

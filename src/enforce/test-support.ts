@@ -49,13 +49,30 @@ export interface Ran {
   readonly stderr: string;
 }
 
-/** Runs `sh -c script`, optionally as `uid` (setpriv keeps the login uid). */
-export function sh(script: string, uid?: number): Ran {
-  const cmd =
-    uid === undefined
+/**
+ * Who runs a command: root steps first (set the login uid, enter a cgroup),
+ * then `uid` with its gid and `groups` (none by default) through setpriv,
+ * which keeps the login uid.
+ */
+export interface RunAs {
+  readonly uid?: number;
+  readonly groups?: readonly number[];
+  readonly loginuid?: number;
+  readonly cgroup?: string;
+}
+
+/** Runs `sh -c script`, optionally as a uid (a number) or as described by `as`. */
+export function sh(script: string, as: number | RunAs = {}): Ran {
+  const who: RunAs = typeof as === "number" ? { uid: as } : as;
+  const groups = who.groups?.length ? `--groups=${who.groups.join(",")}` : "--clear-groups";
+  const steps = [
+    ...(who.loginuid === undefined ? [] : [`echo ${who.loginuid} > /proc/self/loginuid`]),
+    ...(who.cgroup === undefined ? [] : [`echo $$ > ${who.cgroup}/cgroup.procs`]),
+    who.uid === undefined
       ? script
-      : `exec setpriv --reuid=${uid} --regid=${uid} --clear-groups sh -c '${script.replaceAll("'", "'\\''")}'`;
-  const r = spawnSync("sh", ["-c", cmd], { encoding: "utf8" });
+      : `exec setpriv --reuid=${who.uid} --regid=${who.uid} ${groups} sh -c '${script.replaceAll("'", "'\\''")}'`,
+  ];
+  const r = spawnSync("sh", ["-c", steps.join(" && ")], { encoding: "utf8" });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
 }
 

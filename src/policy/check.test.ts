@@ -7,7 +7,7 @@ import { fakeResolver, type FakeWorld } from "./fake-resolver.js";
 import { formatPath, type Issue, type Result } from "./issue.js";
 import type { Policy } from "./model.js";
 import { renderIssue } from "./messages.js";
-import { EXAMPLES_DIR, policyYaml } from "./test-support.js";
+import { EXAMPLES_DIR, EXAMPLES_WORLD, policyYaml } from "./test-support.js";
 
 const WORLD: FakeWorld = {
   users: { alice: 1000, bob: 1001 },
@@ -39,31 +39,36 @@ function check(text: string): Result<Policy> {
 const where = (i: Issue) => `${i.span?.line}:${i.span?.col} ${i.code} ${formatPath(i.path)}`;
 
 test("the protect-secrets example resolves to kernel identities", () => {
-  const r = check(readFileSync(`${EXAMPLES_DIR}protect-secrets.yaml`, "utf8"));
-  assert.equal(r.kind, "ok");
+  const ast = parsePolicy(readFileSync(`${EXAMPLES_DIR}protect-secrets.yaml`, "utf8"), "p.yaml");
+  assert.equal(ast.kind, "ok");
+  if (ast.kind !== "ok") return;
+  const r = checkPolicy(ast.value, fakeResolver(EXAMPLES_WORLD));
+  assert.equal(r.kind, "ok", r.issues.map((i) => renderIssue(i)).join("\n"));
   if (r.kind !== "ok") return;
-  // cloud-init is installed but not running: a warning, and its rule waits for a cgroup.
-  assert.deepEqual(
-    r.issues.map((i) => i.code),
-    ["service-not-running"],
-  );
-  const [ssh, forSsh, aws, meta, metaAgent] = r.value.rules;
+  assert.deepEqual(r.issues, []);
+  const [ssh, forSsh, aws, forAws, shadow, forShadow] = r.value.rules;
   assert.deepEqual(ssh?.resource, {
     kind: "files",
     targets: [{ path: "/home/alice/.ssh", key: { dev: 1, ino: 10n }, tree: true }],
-    operations: ["read", "write", "rename", "link", "delete"],
+    operations: ["read", "write", "create", "delete", "rename", "link", "setattr"],
   });
-  assert.deepEqual(ssh?.subjects, [{ identity: null, placement: null, exe: null }]);
+  // The denials are everyone's; each exception names executables only.
+  for (const deny of [ssh, aws, shadow]) {
+    assert.equal(deny?.action, "deny");
+    assert.deepEqual(deny?.subjects, [{ identity: null, placement: null, exe: null }]);
+  }
+  for (const allow of [forSsh, forAws, forShadow]) {
+    assert.equal(allow?.action, "allow");
+    assert.ok(allow?.subjects.every((s) => s.exe !== null && s.identity === null));
+  }
   assert.deepEqual(
     forSsh?.subjects.map((s) => s.exe?.ino),
-    [20n, 21n],
+    [100n, 101n, 102n, 103n, 104n, 105n],
   );
-  assert.deepEqual(aws?.subjects[0]?.identity, { kind: "login-user", uid: 1000 });
-  assert.equal(meta?.resource.kind === "network" && meta.resource.cidrs.length, 2);
-  assert.deepEqual(metaAgent?.subjects[0]?.placement, {
-    path: "/cg/system.slice/cloud-init.service",
-    id: null,
-    level: 2,
+  assert.deepEqual(shadow?.resource.kind === "files" && shadow.resource.targets[0], {
+    path: "/etc/shadow",
+    key: { dev: 1, ino: 12n },
+    tree: false,
   });
   assert.equal(r.value.defaults.files, "allow");
 });
