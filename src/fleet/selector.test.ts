@@ -43,9 +43,15 @@ test("fleet URLs and bundle keys", () => {
   assert.deepEqual(parseFleetUrl("etcd://10.0.0.1:2379,etcd-2:2379/pw/prod"), {
     hosts: ["http://10.0.0.1:2379", "http://etcd-2:2379"],
     prefix: "/pw/prod",
+    tls: false,
+  });
+  assert.deepEqual(parseFleetUrl("etcds://e-1:2379,[::1]:2379/pw/"), {
+    hosts: ["https://e-1:2379", "https://[::1]:2379"],
+    prefix: "/pw",
+    tls: true,
   });
   assert.equal(parseFleetUrl("etcd://e:2379").prefix, "/proofwall");
-  assert.throws(() => parseFleetUrl("http://e:2379/p"), /expected etcd:\/\//);
+  assert.throws(() => parseFleetUrl("http://e:2379/p"), /expected etcd:\/\/ or etcds:\/\//);
   assert.throws(() => parseFleetUrl("etcd://e/p"), /endpoint "e": expected host:port/);
   assert.equal(bundleKey("/p", 42), "/p/bundles/0000000000000042");
   assert.equal(versionOfKey("/p", bundleKey("/p", 42)), 42);
