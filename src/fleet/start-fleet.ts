@@ -5,14 +5,16 @@ import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type { Enforcer } from "../agent/enforcer.js";
 import { loadTrustedKeys } from "../signing/index.js";
+import { readFleetConnection, type EtcdAccessFiles } from "./etcd-access.js";
+import { connectEtcd } from "./etcd-client.js";
 import { FleetAgent, type FleetTarget } from "./fleet-agent.js";
-import { parseFleetUrl } from "./fleet-url.js";
 import { parseLabels } from "./selector.js";
-import { connectEtcd } from "./store.js";
 
 export interface FleetOptions {
-  /** etcd://host:port[,host:port]/prefix */
+  /** etcd:// or etcds://host:port[,host:port]/prefix */
   readonly url: string;
+  /** --fleet-ca, --fleet-cert, --fleet-key, --fleet-auth-file */
+  readonly access: EtcdAccessFiles;
   /** "role=db,env=prod" */
   readonly labels: string;
   /** The name this host reports under; null: the system host name. */
@@ -33,15 +35,15 @@ export interface FleetDeps {
   readonly log: Logger;
 }
 
-/** Throws on bad options (url, labels, trusted keys) before touching the network. */
+/** Throws on bad options (url, TLS files, labels, trusted keys) before touching the network. */
 export async function startFleet(o: FleetOptions, d: FleetDeps): Promise<FleetHandle> {
-  const url = parseFleetUrl(o.url);
+  const { url, access } = readFleetConnection(o.url, o.access);
   const labels = parseLabels(o.labels, "--labels");
   if (labels.kind === "error") throw new Error(labels.problems.join("\n"));
   const trusted = loadTrustedKeys(o.trustedKeys);
   if (o.heartbeatMs < 100 || o.leaseTtlS < 2 || o.leaseTtlS * 1000 < o.heartbeatMs * 2)
     throw new Error("agent: --fleet-ttl must be at least 2 s and twice --fleet-heartbeat");
-  const client = connectEtcd(url);
+  const client = connectEtcd(url, access);
   const agent = new FleetAgent({
     client,
     prefix: url.prefix,
