@@ -42,15 +42,20 @@ interface EtcdOpts extends FleetAccessOpts {
   fleet: string;
 }
 
+/** Runs `job` against the fleet's etcd; a connection or auth failure names the option to fix. */
 async function withStore<T>(o: EtcdOpts, job: (s: FleetStore) => Promise<T>): Promise<T> {
   const files = accessFiles(o);
   const conn = readFleetConnection(o.fleet, files);
   // Loaded here: the etcd client (gRPC) is heavy, and only fleet commands need it.
   const { connectEtcd } = await import("../fleet/etcd-client.js");
   const { FleetStore } = await import("../fleet/store.js");
+  const { explainEtcdFailure } = await import("../fleet/etcd-failure.js");
   const store = new FleetStore(connectEtcd(conn.url, conn.access), conn.url.prefix);
   try {
     return await job(store);
+  } catch (e) {
+    const why = await explainEtcdFailure(e, conn, files);
+    throw why === null ? e : new Error(why, { cause: e });
   } finally {
     store.close();
   }

@@ -7,6 +7,7 @@ import type { Enforcer } from "../agent/enforcer.js";
 import { loadTrustedKeys } from "../signing/index.js";
 import { readFleetConnection, type EtcdAccessFiles } from "./etcd-access.js";
 import { connectEtcd } from "./etcd-client.js";
+import { describeEtcdFailure } from "./etcd-failure.js";
 import { FleetAgent, type FleetTarget } from "./fleet-agent.js";
 import { parseLabels } from "./selector.js";
 
@@ -37,7 +38,8 @@ export interface FleetDeps {
 
 /** Throws on bad options (url, TLS files, labels, trusted keys) before touching the network. */
 export async function startFleet(o: FleetOptions, d: FleetDeps): Promise<FleetHandle> {
-  const { url, access } = readFleetConnection(o.url, o.access);
+  const conn = readFleetConnection(o.url, o.access);
+  const { url, access } = conn;
   const labels = parseLabels(o.labels, "--labels");
   if (labels.kind === "error") throw new Error(labels.problems.join("\n"));
   const trusted = loadTrustedKeys(o.trustedKeys);
@@ -56,6 +58,7 @@ export async function startFleet(o: FleetOptions, d: FleetDeps): Promise<FleetHa
     heartbeatMs: o.heartbeatMs,
     leaseTtlS: o.leaseTtlS,
     programs: () => d.enforcer.programHashes?.() ?? null,
+    describeFailure: (e) => describeEtcdFailure(e, conn, o.access),
   });
   await agent.start();
   return {
