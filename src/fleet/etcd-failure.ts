@@ -13,12 +13,13 @@ import type { EtcdAccessFiles, FleetConnection } from "./etcd-access.js";
 const CLIENT_CERT_REFUSED =
   /alert bad certificate|certificate required|alert unknown ca|alert number (42|48|116)\b/i;
 const SERVER_CERT_UNTRUSTED =
-  /unable to verify|self[- ]signed certificate|unable to get (local )?issuer|certificate verify failed|certificate has expired|does not match certificate's altnames|ERR_TLS_CERT_ALTNAME/i;
+  /unable to verify|self[- ]signed certificate|unable to get (local )?issuer|certificate verify failed|certificate has expired/i;
+const SERVER_NAME_MISMATCH = /does not match certificate's altnames|ERR_TLS_CERT_ALTNAME/i;
 
 /** The reason inside a gRPC "No connection established. Last error: ..." message. */
 function grpcReason(message: string): string {
   const m =
-    /Last error: (?:Error: )?([\s\S]*?)\.?\s*(?:\(\d{4}-\d\d-\d\dT[^)]*\))?\.?\s*Resolution note:/.exec(
+    /Last error: (?:Error(?: \[\w+\])?: )?([\s\S]*?)\.?\s*(?:\(\d{4}-\d\d-\d\dT[^)]*\))?\.?\s*Resolution note:/.exec(
       message,
     );
   return (m?.[1] ?? message).trim();
@@ -51,6 +52,8 @@ function explainTls(message: string, files: EtcdAccessFiles): string | null {
     return files.cert === undefined
       ? "etcd demands a client certificate: give --fleet-cert and --fleet-key, signed by the CA in etcd's --trusted-ca-file"
       : `etcd refused the client certificate in --fleet-cert ${files.cert}: it must be signed by the CA in etcd's --trusted-ca-file`;
+  if (SERVER_NAME_MISMATCH.test(message))
+    return `the etcd server's certificate does not name the host in the fleet url (its subjectAltName): ${grpcReason(message)}`;
   if (SERVER_CERT_UNTRUSTED.test(message))
     return `the etcd server's certificate does not verify against --fleet-ca ${files.ca ?? "(none)"}: ${grpcReason(message)}`;
   return null;

@@ -26,14 +26,8 @@ const NEW_KEY = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-
 function makeCa(dir: string, name: string): { cert: string; key: string } {
   const cert = join(dir, `${name}.pem`);
   const key = join(dir, `${name}-key.pem`);
-  openssl(
-    ["req", "-x509", ...NEW_KEY, "-keyout", key, "-out", cert].concat([
-      "-days",
-      "2",
-      "-subj",
-      `/CN=${name}`,
-    ]),
-  );
+  const req = ["req", "-x509", ...NEW_KEY, "-keyout", key, "-out", cert];
+  openssl([...req, "-days", "2", "-subj", `/CN=${name}`]);
   return { cert, key };
 }
 
@@ -45,28 +39,18 @@ function makeLeaf(dir: string, name: string, ca: { cert: string; key: string }, 
   const extFile = join(dir, `${name}.ext`);
   writeFileSync(extFile, ext);
   openssl(["req", "-new", ...NEW_KEY, "-keyout", key, "-out", csr, "-subj", `/CN=${name}`]);
-  openssl(
-    ["x509", "-req", "-in", csr, "-CA", ca.cert, "-CAkey", ca.key, "-CAcreateserial"].concat([
-      "-days",
-      "2",
-      "-extfile",
-      extFile,
-      "-out",
-      cert,
-    ]),
-  );
+  const sign = ["x509", "-req", "-in", csr, "-CA", ca.cert, "-CAkey", ca.key, "-CAcreateserial"];
+  openssl([...sign, "-days", "2", "-extfile", extFile, "-out", cert]);
   return { cert, key };
 }
 
 export function makeTestPki(dir: string): TestPki {
   const ca = makeCa(dir, "fleet-ca");
-  // etcd's gRPC gateway dials the server with the server's own certificate,
-  // so it needs clientAuth as well as serverAuth.
   const server = makeLeaf(
     dir,
     "etcd-server",
     ca,
-    "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth,clientAuth\n",
+    "subjectAltName=IP:127.0.0.1,DNS:localhost\nextendedKeyUsage=serverAuth\n",
   );
   const client = makeLeaf(dir, "pw-agent", ca, "extendedKeyUsage=clientAuth\n");
   const other = makeCa(dir, "other-ca");
