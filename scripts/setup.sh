@@ -10,6 +10,7 @@ packages=(
   qemu-system-x86 busybox-static cpio kmod                     # the test VM
   z3 cvc5 cvc4 why3                                            # solvers for the verifier
   etcd-server                                                  # fleet store (fleet tests start their own)
+  openssl                                                      # throwaway CA and certificates for the fleet TLS tests
 )
 
 missing=()

@@ -15,7 +15,7 @@ import { listenMetrics, parseHostPort } from "./metrics-server.js";
 import { NoKernelEnforcer } from "./no-kernel-enforcer.js";
 import { PathNamer } from "./path-namer.js";
 import type { PolicyCheckMode } from "../enforce/gate.js";
-import type { FleetHandle, FleetOptions } from "../fleet/start-fleet.js";
+import type { FleetDeps, FleetHandle, FleetOptions } from "../fleet/start-fleet.js";
 import { watchPolicyPath, type PolicyWatch } from "./watch.js";
 
 export const EXIT_UNINSTALLED = 10;
@@ -39,12 +39,16 @@ export interface AgentOptions {
   readonly fleet?: FleetOptions | null;
 }
 
-/** Loaded only with --fleet: the etcd client is heavy and most agents have no fleet. */
-async function startFleetFor(o: AgentOptions, daemon: Daemon, enforcer: Enforcer, log: Logger) {
+/**
+ * Loaded only with --fleet: the etcd client is heavy and most agents have no
+ * fleet. Checks every fleet option now; returns what starts the fleet later.
+ */
+async function checkFleetFor(o: AgentOptions) {
   if (!o.fleet) return null;
   if (o.policy !== null) throw new Error("agent: --fleet and --policy exclude each other");
-  const { startFleet } = await import("../fleet/start-fleet.js");
-  return startFleet(o.fleet, { target: daemon, enforcer, stateDir: o.stateDir, log });
+  const { checkFleetOptions, startFleet } = await import("../fleet/start-fleet.js");
+  const checked = checkFleetOptions(o.fleet);
+  return (d: FleetDeps) => startFleet(checked, d);
 }
 
 async function kernelEnforcer(o: AgentOptions, log: Logger, namer: PathNamer): Promise<Enforcer> {
@@ -70,6 +74,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   const metricsAt = o.metrics === null ? null : parseHostPort(o.metrics);
   if (o.metrics !== null && metricsAt === null)
     throw new Error(`agent: --metrics ${o.metrics}: expected host:port`);
+  const startFleetLater = await checkFleetFor(o);
   const namer = new PathNamer();
   const enforcer = o.kernel ? await kernelEnforcer(o, log, namer) : new NoKernelEnforcer();
   const metrics = new AgentMetrics();
@@ -82,7 +87,8 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     onApply: (outcome) => metrics.observeApply(outcome),
   });
   await daemon.start();
-  const fleet: FleetHandle | null = await startFleetFor(o, daemon, enforcer, log);
+  const fleet: FleetHandle | null =
+    (await startFleetLater?.({ target: daemon, enforcer, stateDir: o.stateDir, log })) ?? null;
   const ctx = {
     daemon,
     enforcer,

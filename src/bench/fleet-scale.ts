@@ -13,7 +13,9 @@ import { EtcdHarness } from "../fleet/etcd-harness.js";
 import { parseFleetUrl } from "../fleet/fleet-url.js";
 import { statusDir } from "../fleet/layout.js";
 import { signBundle } from "../fleet/bundle-sign.js";
-import { connectEtcd, FleetStore } from "../fleet/store.js";
+import { readEtcdAccess } from "../fleet/etcd-access.js";
+import { connectEtcd } from "../fleet/etcd-client.js";
+import { FleetStore } from "../fleet/store.js";
 
 export interface ScaleOptions {
   readonly agents: number;
@@ -73,7 +75,7 @@ export async function measureFleetScale(o: ScaleOptions): Promise<RoundResult[]>
   writeFileSync(trustedFile, `${trustedKeyLine(key.publicKey)}\n`);
   const url = etcd.fleetUrl("scale");
   const u = parseFleetUrl(url);
-  const store = new FleetStore(connectEtcd(u), u.prefix);
+  const store = new FleetStore(connectEtcd(u, readEtcdAccess(u, {})), u.prefix);
   const workers: ChildProcess[] = [];
   try {
     const per = Math.ceil(o.agents / o.workers);

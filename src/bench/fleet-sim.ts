@@ -18,7 +18,8 @@ import { NoKernelEnforcer } from "../agent/no-kernel-enforcer.js";
 import { systemResolver } from "../policy/system-resolver.js";
 import { FleetAgent } from "../fleet/fleet-agent.js";
 import { parseFleetUrl } from "../fleet/fleet-url.js";
-import { connectEtcd } from "../fleet/store.js";
+import { readEtcdAccess } from "../fleet/etcd-access.js";
+import { connectEtcd } from "../fleet/etcd-client.js";
 import { loadTrustedKeys } from "../signing/index.js";
 
 export interface SimOptions {
@@ -94,7 +95,7 @@ export const simHostName = (i: number): string => `sim-${String(i).padStart(5, "
 
 export async function runSimulatedAgents(o: SimOptions): Promise<() => Promise<void>> {
   const url = parseFleetUrl(o.url);
-  const client = connectEtcd(url);
+  const client = connectEtcd(url, readEtcdAccess(url, {}));
   const trusted = loadTrustedKeys(o.trustedKeys);
   const log = pino({ level: "silent" });
   const agents: FleetAgent[] = [];

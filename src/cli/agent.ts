@@ -3,8 +3,14 @@
 import { Option, type Command } from "commander";
 import { DEFAULT_CONTROL_SOCKET } from "../agent/wire.js";
 import type { PolicyCheckMode } from "../enforce/gate.js";
+import {
+  FLEET_URL_HELP,
+  accessFiles,
+  addFleetAccessOptions,
+  type FleetAccessOpts,
+} from "./fleet-options.js";
 
-interface Opts {
+interface Opts extends FleetAccessOpts {
   policy?: string;
   kernel: boolean;
   control: string;
@@ -27,6 +33,7 @@ function fleetOptions(o: Opts) {
   if (o.fleet === undefined) return null;
   return {
     url: o.fleet,
+    access: accessFiles(o),
     labels: o.labels,
     host: o.hostName ?? null,
     trustedKeys: o.trustedKeys,
@@ -36,7 +43,7 @@ function fleetOptions(o: Opts) {
 }
 
 export function register(program: Command): void {
-  program
+  const agent = program
     .command("agent")
     .description(
       "run the enforcement daemon: apply the policy, reload on change, serve the control socket",
@@ -76,7 +83,7 @@ export function register(program: Command): void {
       "re-resolve users, services and files this often; 0 disables",
       "10",
     )
-    .option("--fleet <url>", "take signed policy bundles from etcd://host:port[,host:port]/prefix")
+    .option("--fleet <url>", `take signed policy bundles from ${FLEET_URL_HELP}`)
     .option("--labels <k=v,...>", "this host's labels, matched by bundle selectors", "")
     .option("--host-name <name>", "the name this host reports to the fleet (default: hostname)")
     .option(
@@ -85,7 +92,8 @@ export function register(program: Command): void {
       "/etc/proofwall/trusted-keys",
     )
     .option("--fleet-heartbeat <ms>", "how often the fleet status is rewritten", "5000")
-    .option("--fleet-ttl <s>", "status lease: a host silent this long shows as dead", "15")
+    .option("--fleet-ttl <s>", "status lease: a host silent this long shows as dead", "15");
+  addFleetAccessOptions(agent)
     .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
     .action(async (o: Opts) => {
       const { runAgent } = await import("../agent/run-agent.js");

@@ -12,10 +12,16 @@ import {
 } from "../signing/index.js";
 import { parseExpiry, signBundle } from "../fleet/bundle-sign.js";
 import { fleetView, renderFleetView } from "../fleet/fleet-status.js";
-import { parseFleetUrl } from "../fleet/fleet-url.js";
+import { readFleetConnection } from "../fleet/etcd-access.js";
 import { BUNDLE_SUBJECT } from "../fleet/model.js";
 import { promote, publishSigned, rollback, startRollout } from "../fleet/rollout.js";
 import type { FleetStore } from "../fleet/store.js";
+import {
+  FLEET_URL_HELP,
+  accessFiles,
+  addFleetAccessOptions,
+  type FleetAccessOpts,
+} from "./fleet-options.js";
 
 const EXIT_WAITING = 3;
 
@@ -32,13 +38,24 @@ function readText(file: string, what: string): string {
   }
 }
 
-async function withStore<T>(url: string, job: (s: FleetStore) => Promise<T>): Promise<T> {
-  const u = parseFleetUrl(url);
+interface EtcdOpts extends FleetAccessOpts {
+  fleet: string;
+}
+
+/** Runs `job` against the fleet's etcd; a connection or auth failure names the option to fix. */
+async function withStore<T>(o: EtcdOpts, job: (s: FleetStore) => Promise<T>): Promise<T> {
+  const files = accessFiles(o);
+  const conn = readFleetConnection(o.fleet, files);
   // Loaded here: the etcd client (gRPC) is heavy, and only fleet commands need it.
-  const { connectEtcd, FleetStore } = await import("../fleet/store.js");
-  const store = new FleetStore(connectEtcd(u), u.prefix);
+  const { connectEtcd } = await import("../fleet/etcd-client.js");
+  const { FleetStore } = await import("../fleet/store.js");
+  const { explainEtcdFailure } = await import("../fleet/etcd-failure.js");
+  const store = new FleetStore(connectEtcd(conn.url, conn.access), conn.url.prefix);
   try {
     return await job(store);
+  } catch (e) {
+    const why = await explainEtcdFailure(e, conn, files);
+    throw why === null ? e : new Error(why, { cause: e });
   } finally {
     store.close();
   }
@@ -54,7 +71,10 @@ function readBundle(file: string, trustedKeys: string | undefined): SignedEnvelo
   return parsed.envelope;
 }
 
-const FLEET = ["--fleet <url>", "etcd://host:port[,host:port]/prefix"] as const;
+/** --fleet and how to reach its etcd (TLS files, etcd user). */
+function etcdCommand(fleet: Command, name: string): Command {
+  return addFleetAccessOptions(fleet.command(name).requiredOption("--fleet <url>", FLEET_URL_HELP));
+}
 
 function registerSign(fleet: Command): void {
   fleet
@@ -94,8 +114,7 @@ function registerSign(fleet: Command): void {
     );
 }
 
-interface PublishOpts {
-  fleet: string;
+interface PublishOpts extends EtcdOpts {
   policy?: string;
   key?: string;
   selector: string;
@@ -110,7 +129,7 @@ async function publishAction(bundleFile: string | undefined, o: PublishOpts): Pr
     fail("publish: give a signed bundle file, or --policy with --key (not both)");
   if (bundleFile !== undefined) {
     const bundle = readBundle(bundleFile, o.trustedKeys);
-    await withStore(o.fleet, (s) => publishSigned(s, bundle));
+    await withStore(o, (s) => publishSigned(s, bundle));
     return console.log(`published v${bundle.version} to every host matching "${bundle.selector}"`);
   }
   if (o.key === undefined) fail("publish: --policy needs --key to sign with");
@@ -125,16 +144,14 @@ async function publishAction(bundleFile: string | undefined, o: PublishOpts): Pr
     auditFirst: o.auditFirst,
   };
   const key = readSigningKey(o.key);
-  const r = await withStore(o.fleet, (s) => startRollout(s, input, key));
+  const r = await withStore(o, (s) => startRollout(s, input, key));
   console.log(`published v${r.version}: ${r.note}`);
   if (r.waitFor.length > 0) console.log(`promote when healthy: ${r.waitFor.join(", ")}`);
 }
 
 function registerPublish(fleet: Command): void {
-  fleet
-    .command("publish [bundle]")
+  etcdCommand(fleet, "publish [bundle]")
     .description("publish a signed bundle, or sign and publish --policy (optionally staged)")
-    .requiredOption(...FLEET)
     .option("--policy <file>", "sign this policy as the next version and publish it")
     .option("--key <file>", "private key to sign --policy with")
     .option("--selector <terms>", "hosts --policy targets (default: all)", "")
@@ -146,30 +163,26 @@ function registerPublish(fleet: Command): void {
 }
 
 function registerStatus(fleet: Command): void {
-  fleet
-    .command("status")
+  etcdCommand(fleet, "status")
     .description("every host: applied version, health, heartbeat, errors; the rollout")
-    .requiredOption(...FLEET)
     .option("--json", "print the raw view", false)
     .option("--programs", "list each host's loaded-program hashes (attestation)", false)
-    .action(async (o: { fleet: string; json: boolean; programs: boolean }) => {
-      const view = await withStore(o.fleet, fleetView).catch(fail);
+    .action(async (o: EtcdOpts & { json: boolean; programs: boolean }) => {
+      const view = await withStore(o, fleetView).catch(fail);
       console.log(o.json ? JSON.stringify(view, null, 2) : renderFleetView(view, o.programs));
     });
 }
 
 function registerPromote(fleet: Command): void {
-  fleet
-    .command("promote")
+  etcdCommand(fleet, "promote")
     .description("promote a staged rollout to all its hosts once the staged hosts are healthy")
-    .requiredOption(...FLEET)
     .requiredOption("--key <file>", "private key to sign the promoted bundle")
     .requiredOption("--trusted-keys <file>", "keys the rollout plan must be signed with")
     .option("--force", "promote even if staged hosts are not healthy", false)
-    .action(async (o: { fleet: string; key: string; trustedKeys: string; force: boolean }) => {
+    .action(async (o: EtcdOpts & { key: string; trustedKeys: string; force: boolean }) => {
       const key = readSigningKey(o.key);
       const trusted = loadTrustedKeys(o.trustedKeys);
-      const r = await withStore(o.fleet, (s) => promote(s, key, trusted, o.force)).catch(fail);
+      const r = await withStore(o, (s) => promote(s, key, trusted, o.force)).catch(fail);
       if (r.kind === "waiting") {
         console.error(`promote: not yet healthy:\n  ${r.reasons.join("\n  ")}`);
         process.exit(EXIT_WAITING);
@@ -179,33 +192,32 @@ function registerPromote(fleet: Command): void {
 }
 
 function registerRollback(fleet: Command): void {
-  fleet
-    .command("rollback")
+  etcdCommand(fleet, "rollback")
     .description("go back to an earlier bundle's policy, re-signed as a new, higher version")
-    .requiredOption(...FLEET)
     .requiredOption("--to <version>", "the bundle whose policy to restore")
     .requiredOption("--key <file>", "private key to sign the new version")
     .requiredOption("--trusted-keys <file>", "keys the old bundle must be signed with")
     .option("--selector <terms>", "target these hosts instead of the old bundle's selector")
     .option("--expires <when>", "ISO time or duration (12h, 30d)")
     .action(
-      async (o: {
-        fleet: string;
-        to: string;
-        key: string;
-        trustedKeys: string;
-        selector?: string;
-        expires?: string;
-      }) => {
+      async (
+        o: EtcdOpts & {
+          to: string;
+          key: string;
+          trustedKeys: string;
+          selector?: string;
+          expires?: string;
+        },
+      ) => {
         const key = readSigningKey(o.key);
         const trusted = loadTrustedKeys(o.trustedKeys);
         const options = {
           expiresAt: parseExpiry(o.expires),
           ...(o.selector === undefined ? {} : { selector: o.selector }),
         };
-        const b = await withStore(o.fleet, (s) =>
-          rollback(s, Number(o.to), key, trusted, options),
-        ).catch(fail);
+        const b = await withStore(o, (s) => rollback(s, Number(o.to), key, trusted, options)).catch(
+          fail,
+        );
         console.log(`rolled back: the policy of v${o.to} is published as v${b.version}`);
       },
     );

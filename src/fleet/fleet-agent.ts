@@ -42,6 +42,8 @@ export interface FleetAgentOptions {
   readonly leaseTtlS: number;
   /** The enforcer's loaded-program hashes, when it reports them. */
   readonly programs: () => readonly ProgramHash[] | null;
+  /** Why etcd failed, for the log (see ReporterOptions.describeFailure). */
+  readonly describeFailure?: (e: unknown) => Promise<string | null>;
 }
 
 const KEEP_REFUSALS = 10;

@@ -34,13 +34,16 @@ export class FleetAgentProcess {
     return this.#log;
   }
 
-  /** Resolves once the agent logs "agent ready" (it does not wait for etcd). */
-  async start(fleetUrl: string, trustedKeys: string): Promise<void> {
+  /**
+   * Resolves once the agent logs "agent ready" (it does not wait for etcd).
+   * `extra`: more agent options, such as --fleet-ca for etcds://.
+   */
+  async start(fleetUrl: string, trustedKeys: string, extra: readonly string[] = []): Promise<void> {
     const args = [
       ...[CLI, "agent", "--no-kernel", "--fleet", fleetUrl, "--labels", this.spec.labels],
       ...["--host-name", this.spec.host, "--trusted-keys", trustedKeys],
       ...["--control", this.socket, "--state-dir", join(this.dir, "state")],
-      ...["--fleet-heartbeat", "500", "--fleet-ttl", "3"],
+      ...["--fleet-heartbeat", "500", "--fleet-ttl", "3", ...extra],
     ];
     const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });
     this.#child = child;

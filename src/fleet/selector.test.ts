@@ -1,6 +1,7 @@
 // Selectors, labels, fleet URLs and canary picking: the pure parts of the fleet.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { parseAuthFile, readEtcdAccess } from "./etcd-access.js";
 import { parseFleetUrl } from "./fleet-url.js";
 import { bundleKey, versionOfKey } from "./layout.js";
 import { pickCanaries } from "./rollout.js";
@@ -43,9 +44,15 @@ test("fleet URLs and bundle keys", () => {
   assert.deepEqual(parseFleetUrl("etcd://10.0.0.1:2379,etcd-2:2379/pw/prod"), {
     hosts: ["http://10.0.0.1:2379", "http://etcd-2:2379"],
     prefix: "/pw/prod",
+    tls: false,
+  });
+  assert.deepEqual(parseFleetUrl("etcds://e-1:2379,[::1]:2379/pw/"), {
+    hosts: ["https://e-1:2379", "https://[::1]:2379"],
+    prefix: "/pw",
+    tls: true,
   });
   assert.equal(parseFleetUrl("etcd://e:2379").prefix, "/proofwall");
-  assert.throws(() => parseFleetUrl("http://e:2379/p"), /expected etcd:\/\//);
+  assert.throws(() => parseFleetUrl("http://e:2379/p"), /expected etcd:\/\/ or etcds:\/\//);
   assert.throws(() => parseFleetUrl("etcd://e/p"), /endpoint "e": expected host:port/);
   assert.equal(bundleKey("/p", 42), "/p/bundles/0000000000000042");
   assert.equal(versionOfKey("/p", bundleKey("/p", 42)), 42);
@@ -61,4 +68,25 @@ test("canaries: a rounded-up share, at least one, rotating with the version", ()
   assert.deepEqual(pickCanaries(hosts, 10, 7), pickCanaries([...hosts].reverse(), 10, 7));
   const picks = new Set([1, 2, 3, 4, 5, 6].map((v) => pickCanaries(hosts, 10, v).join()));
   assert.ok(picks.size > 1, "different versions pick different canaries");
+});
+
+test("etcd access options that cannot go together fail before any file is read", () => {
+  const plain = parseFleetUrl("etcd://e:2379/p");
+  const tls = parseFleetUrl("etcds://e:2379/p");
+  assert.deepEqual(readEtcdAccess(plain, {}), { tls: null, auth: null });
+  assert.throws(
+    () => readEtcdAccess(plain, { ca: "ca.pem", authFile: "user" }),
+    /^Error: --fleet-ca, --fleet-auth-file: the fleet url is plain etcd:\/\/; use etcds:\/\//,
+  );
+  assert.throws(() => readEtcdAccess(tls, { cert: "c.pem" }), /etcds:\/\/ needs --fleet-ca <pem>/);
+  assert.throws(
+    () => readEtcdAccess(tls, { ca: "ca.pem", key: "k.pem" }),
+    /--fleet-cert and --fleet-key go together/,
+  );
+});
+
+test("etcd auth file: one line user:password, split at the first colon", () => {
+  assert.deepEqual(parseAuthFile("ops:pa:ss\n", "f"), { username: "ops", password: "pa:ss" });
+  for (const bad of ["", "ops\n", ":pw\n", "ops:\n", "a:b\nc:d\n"])
+    assert.throws(() => parseAuthFile(bad, "f"), /^Error: --fleet-auth-file f: expected one line/);
 });

@@ -15,6 +15,11 @@ export interface ReporterOptions {
   readonly heartbeatMs: number;
   readonly log: Logger;
   readonly snapshot: () => HostStatus;
+  /**
+   * Says why etcd failed in terms of the option to fix (wrong CA, no client
+   * certificate); null when the error adds nothing (the client backing off).
+   */
+  readonly describeFailure?: (e: unknown) => Promise<string | null>;
 }
 
 export class StatusReporter {
@@ -25,6 +30,8 @@ export class StatusReporter {
   #again = false;
   #registered = false;
   #closed = false;
+  /** The failure last logged: a new reason or a recovery is logged, a repeat is not. */
+  #failure: string | null = null;
 
   constructor(o: ReporterOptions) {
     this.#o = o;
@@ -67,10 +74,21 @@ export class StatusReporter {
       if (!this.#registered) await this.#register(status);
       const lease = this.#lease ?? this.#grant();
       await lease.put(layout.statusKey(o.prefix, o.host)).value(JSON.stringify(status));
+      if (this.#failure !== null) o.log.info("fleet: status reported to etcd again");
+      this.#failure = null;
     } catch (e) {
-      o.log.debug({ err: String(e) }, "fleet: status report failed; retrying on next heartbeat");
       this.#drop();
+      await this.#noteFailure(e);
     }
+  }
+
+  async #noteFailure(e: unknown): Promise<void> {
+    const describe = this.#o.describeFailure ?? ((x: unknown) => Promise.resolve(String(x)));
+    const why = await describe(e);
+    if (why === null) return;
+    if (why !== this.#failure)
+      this.#o.log.warn({ err: why }, "fleet: cannot report status to etcd; enforcing what we have");
+    this.#failure = why;
   }
 
   #grant(): Lease {

@@ -1,10 +1,8 @@
 // The fleet's etcd keys (src/fleet/layout.ts) read and written through the
 // etcd3 client. Records are validated on the way in; a record that fails is
 // reported by its key, never trusted.
-import { Etcd3 } from "etcd3";
+import type { Etcd3 } from "etcd3";
 import type { SignedEnvelope } from "../signing/index.js";
-import { cappedBackoff } from "./backoff.js";
-import type { FleetUrl } from "./fleet-url.js";
 import * as layout from "./layout.js";
 import {
   hostRecordSchema,
@@ -14,16 +12,6 @@ import {
   type HostStatus,
   type Rollout,
 } from "./model.js";
-
-/** Unary calls give up after 5 s (a command must not hang on a dead etcd); watches never do. */
-export function connectEtcd(url: FleetUrl): Etcd3 {
-  return new Etcd3({
-    hosts: [...url.hosts],
-    dialTimeout: 3000,
-    defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + 5000 }),
-    faultHandling: { watchBackoff: cappedBackoff(2000) },
-  });
-}
 
 function parseJson<T>(
   schema: { safeParse(v: unknown): { success: true; data: T } | { success: false } },
