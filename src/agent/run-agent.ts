@@ -33,6 +33,8 @@ export interface AgentOptions {
   readonly policyCheck: PolicyCheckMode;
   /** Load objects without a valid verification certificate, loudly. */
   readonly allowUnverified: boolean;
+  /** Capacity of pw_rules and pw_objects when the kernel engine loads fresh. */
+  readonly mapCapacity?: { readonly maxRules: number; readonly maxObjects: number };
   /** How often identities (cgroup ids, inodes, uids) are re-resolved; 0: never. */
   readonly resolveIntervalMs: number;
   /** Policy from a fleet (src/fleet/) instead of --policy; null without one. */
@@ -61,6 +63,7 @@ async function kernelEnforcer(o: AgentOptions, log: Logger, namer: PathNamer): P
     namer,
     policyCheck: o.policyCheck,
     allowUnverified: o.allowUnverified,
+    ...(o.mapCapacity ? { engine: o.mapCapacity } : {}),
   });
 }
 

@@ -21,12 +21,23 @@ interface Opts extends FleetAccessOpts {
   resolveInterval: string;
   policyCheck: PolicyCheckMode;
   allowUnverified?: boolean;
+  maxRules: string;
+  maxObjects: string;
   fleet?: string;
   labels: string;
   hostName?: string;
   trustedKeys: string;
   fleetHeartbeat: string;
   fleetTtl: string;
+}
+
+function capacity(text: string, option: string): number {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1 || n > 1 << 26) {
+    console.error(`agent: ${option} ${text}: expected an integer from 1 to ${1 << 26}`);
+    process.exit(2);
+  }
+  return n;
 }
 
 function fleetOptions(o: Opts) {
@@ -79,6 +90,16 @@ export function register(program: Command): void {
       "load programs whose verification certificate is missing, stale or unproved (logged as errors)",
     )
     .option(
+      "--max-rules <n>",
+      "capacity of the rule map, shared by the policy in force and the next one (at load; pinned maps keep theirs)",
+      String(1 << 18),
+    )
+    .option(
+      "--max-objects <n>",
+      "capacity of the object map (files, executables, cgroups, gids), shared like --max-rules",
+      String(1 << 16),
+    )
+    .option(
       "--resolve-interval <s>",
       "re-resolve users, services and files this often; 0 disables",
       "10",
@@ -108,6 +129,10 @@ export function register(program: Command): void {
         resolveIntervalMs: Number(o.resolveInterval) * 1000,
         policyCheck: o.policyCheck,
         allowUnverified: o.allowUnverified === true,
+        mapCapacity: {
+          maxRules: capacity(o.maxRules, "--max-rules"),
+          maxObjects: capacity(o.maxObjects, "--max-objects"),
+        },
         fleet: fleetOptions(o),
       }).catch((e: unknown) => {
         // Bad options (--metrics, --fleet, --labels, trusted keys) or a failed

@@ -31,3 +31,14 @@ test("an unknown command is a usage error", () => {
   assert.notEqual(r.status, 0);
   assert.match(r.stderr, /unknown command/);
 });
+
+test("agent map capacities must be positive integers, refused before anything loads", () => {
+  for (const [option, value] of [
+    ["--max-rules", "0"],
+    ["--max-objects", "lots"],
+  ] as const) {
+    const r = cli("agent", "--no-kernel", option, value);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, new RegExp(`${option} ${value}: expected an integer`));
+  }
+});
