@@ -5,3 +5,4 @@ export * from "./functions.js";
 export * from "./dominators.js";
 export * from "./loops.js";
 export * from "./link-program.js";
+export * from "./liveness.js";

@@ -31,6 +31,8 @@ export interface ProgramContext {
   /** how many times one path may enter a loop head */
   readonly unroll: number;
   readonly maxPaths: number;
+  /** merge paths where they join (exact); off explores every path on its own */
+  readonly merge: boolean;
 }
 
 export const defaultContext = (over: Partial<ProgramContext> = {}): ProgramContext => ({
@@ -40,6 +42,7 @@ export const defaultContext = (over: Partial<ProgramContext> = {}): ProgramConte
   lddw: () => undefined,
   unroll: 8,
   maxPaths: 4096,
+  merge: true,
   ...over,
 });
 

@@ -6,10 +6,12 @@
 // the path (an edge whose assume folds to false is skipped); bpf-to-bpf calls
 // are inlined with a fresh stack frame; a path entering a loop head more than
 // `unroll` times must be infeasible, which is itself an obligation, so
-// bounded unrolling is sound. Paths are not merged at joins: exponential in
-// the worst case, capped by `maxPaths`.
+// bounded unrolling is sound. Pending paths run in program order (reverse
+// postorder within each call context), so the paths that reach a join meet
+// there and are merged into one (merge.ts) before it runs on; `maxPaths`
+// caps what is left.
 import type { Cfg } from "../cfg/index.js";
-import { branchTarget, dominators, findLoops } from "../cfg/index.js";
+import { branchTarget, dominators, findLoops, liveRegisters } from "../cfg/index.js";
 import type { PlacedInsn } from "../isa/index.js";
 import { jumpTerm } from "./alu-terms.js";
 import { Exec, type ProgramContext } from "./exec-context.js";
@@ -20,6 +22,7 @@ import { addRegion, fork, UNINIT, type PathState, type SymValue } from "./sym-st
 import { numeric, stepInsn, use } from "./sym-step.js";
 import { readBytes } from "./sym-memory.js";
 import { FALSE, and, bv, constArray, extract, not, sle } from "./term-store.js";
+import { JobQueue, type Job, type JobSink } from "./job-queue.js";
 
 export interface Exploration {
   readonly obligations: readonly Obligation[];
@@ -28,18 +31,15 @@ export interface Exploration {
   readonly truncated: boolean;
 }
 
-interface Job {
-  readonly s: PathState;
-  readonly pc: number;
-}
-
 export function explore(cfg: Cfg, program: ProgramContext): Exploration {
   const x = new Exec(program);
   const code = new Map<number, PlacedInsn>(
     cfg.blocks.flatMap((b) => b.insns.map((p) => [p.pc, p] as const)),
   );
   const heads = loopHeads(cfg);
-  const work: Job[] = [{ s: initialState(program), pc: cfg.blocks[0]?.start ?? 0 }];
+  const joins = program.merge ? joinSlots(cfg) : new Set<number>();
+  const work = new JobQueue(cfg, program.merge ? liveRegisters(cfg) : null);
+  work.push({ s: initialState(program), pc: cfg.blocks[0]?.start ?? 0 });
   let paths = 0;
   let truncated = false;
   for (let job = work.pop(); job !== undefined; job = work.pop()) {
@@ -47,9 +47,16 @@ export function explore(cfg: Cfg, program: ProgramContext): Exploration {
       truncated = true;
       break;
     }
-    paths += runPath(x, cfg, code, heads, job, work) ? 1 : 0;
+    paths += runPath(x, cfg, { code, heads, joins }, job, work) ? 1 : 0;
   }
   return { obligations: x.obligations.list(), paths, truncated };
+}
+
+/** First slots of blocks that more than one edge enters: where paths may meet. */
+function joinSlots(cfg: Cfg): Set<number> {
+  const out = new Set<number>();
+  for (const b of cfg.blocks) if ((cfg.in[b.id]?.length ?? 0) > 1) out.add(b.start);
+  return out;
 }
 
 function loopHeads(cfg: Cfg): Set<number> {
@@ -102,18 +109,25 @@ function newStack(s: PathState): SymValue {
   return { kind: "ptr", region: stack.id, off: bv(512n, 64), isNull: undefined };
 }
 
-/** Runs one path until it ends or forks; returns true when it ended. */
-function runPath(
-  x: Exec,
-  cfg: Cfg,
-  code: ReadonlyMap<number, PlacedInsn>,
-  heads: ReadonlySet<number>,
-  job: Job,
-  work: Job[],
-): boolean {
+interface Layout {
+  readonly code: ReadonlyMap<number, PlacedInsn>;
+  readonly heads: ReadonlySet<number>;
+  readonly joins: ReadonlySet<number>;
+}
+
+/**
+ * Runs one path until it ends, forks, or reaches a join (where it waits in
+ * the queue for the paths it may merge with); returns true when it ended.
+ */
+function runPath(x: Exec, cfg: Cfg, layout: Layout, job: Job, work: JobSink): boolean {
+  const { code, heads, joins } = layout;
   const s = job.s;
   let pc = job.pc;
   for (;;) {
+    if (pc !== job.pc && joins.has(pc)) {
+      work.push({ s, pc });
+      return false;
+    }
     const p = code.get(pc);
     if (p === undefined) {
       x.check(s, "unsupported", pc, FALSE, `no instruction at slot ${pc}`);
@@ -156,7 +170,7 @@ function enterLoop(x: Exec, s: PathState, pc: number): boolean {
   return false;
 }
 
-function forkJump(x: Exec, cfg: Cfg, s: PathState, p: PlacedInsn, work: Job[]): void {
+function forkJump(x: Exec, cfg: Cfg, s: PathState, p: PlacedInsn, work: JobSink): void {
   const block = cfg.blocks.find((b) => b.end === p.pc);
   for (const edge of [...(block ? (cfg.out[block.id] ?? []) : [])].reverse()) {
     const a = edge.assume;
