@@ -141,10 +141,12 @@ enum pw_enforce_hook {
 	PW_EH_COUNT = 28,
 };
 
-/* Protocols a network row covers (bits). */
+/* Protocols a network row covers (bits). ICMP (ICMPv6 for IPv6) has no port:
+ * only rows of rules without ports carry PW_PROTO_ICMP, and they span 0-65535. */
 enum pw_net_proto {
 	PW_PROTO_TCP = 1,
 	PW_PROTO_UDP = 2,
+	PW_PROTO_ICMP = 4,
 };
 
 /* pw_net, an LPM trie: (generation, subject key, family, address prefix) ->

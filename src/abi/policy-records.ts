@@ -32,7 +32,7 @@ export const OP_ANCESTOR = 0x80;
 export const OP_ANY_TYPE = 0xff;
 
 /** enum pw_net_proto: protocol bits of a network row. */
-export const PwNetProto = { tcp: 1, udp: 2 } as const;
+export const PwNetProto = { tcp: 1, udp: 2, icmp: 4 } as const;
 
 /** enum pw_ident_kind; also the identity rank of decide(). */
 export const PwIdentKind = { none: 0, group: 1, user: 2, login: 3 } as const;

@@ -20,6 +20,7 @@ test(`the compiled maps agree with decide() (${POLICIES} policies x ${REQUESTS_P
   let agreed = 0;
   let byRule = 0;
   const perClass = new Map<string, { all: number; byRule: number }>();
+  const icmp = { all: 0, byRule: 0 };
   for (let i = 0; i < POLICIES; i++) {
     const w = randomWorld(r);
     const p = randomPolicy(r, w, 12, true);
@@ -36,6 +37,10 @@ test(`the compiled maps agree with decide() (${POLICIES} policies x ${REQUESTS_P
       );
       agreed++;
       if (want.ruleId !== null) byRule++;
+      if ((q.kind === "connect" || q.kind === "sendmsg") && q.protocol === "icmp") {
+        icmp.all++;
+        if (want.ruleId !== null) icmp.byRule++;
+      }
       const c = perClass.get(want.reason.class) ?? { all: 0, byRule: 0 };
       perClass.set(want.reason.class, {
         all: c.all + 1,
@@ -61,8 +66,9 @@ test(`the compiled maps agree with decide() (${POLICIES} policies x ${REQUESTS_P
     const c = perClass.get(cls) ?? { all: 0, byRule: 0 };
     assert.ok(c.byRule > c.all / bar, `${cls}: too few decided by a rule: ${stats}`);
   }
+  assert.ok(icmp.byRule > icmp.all / 8, `icmp: too few decided by a rule: ${JSON.stringify(icmp)}`);
   console.log(
-    `# compiled maps agree with decide(): ${agreed} requests, ${byRule} decided by a rule ${stats}`,
+    `# compiled maps agree with decide(): ${agreed} requests, ${byRule} decided by a rule ${stats}; icmp ${JSON.stringify(icmp)}`,
   );
 });
 

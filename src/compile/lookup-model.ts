@@ -154,7 +154,8 @@ function trieLookup(
   return undefined;
 }
 
-/** bpf/enforce_net.bpf.c: per candidate, the longest prefix with a row for the port and protocol. */
+/** bpf/enforce_net.bpf.c: per candidate, the longest prefix with a row for the port and protocol.
+ * The kernel does not read an ICMP socket's port and looks it up as 0. */
 export function networkScore(
   m: ModelMaps,
   c: Candidates,
@@ -163,6 +164,7 @@ export function networkScore(
   const dst = unmapV4(q.family, q.addr);
   const bits = dst.family === 4 ? 32 : 128;
   const proto = PwNetProto[q.protocol];
+  const port = q.protocol === "icmp" ? 0 : q.port;
   let best = 0n;
   for (const sk of candidateKeys(m, c)) {
     const key = { ...sk, family: dst.family, addr: dst.addr };
@@ -172,7 +174,7 @@ export function networkScore(
       if (raw === undefined) break;
       const v = decodeNetValue(raw);
       const hit = v.ports
-        .filter((p) => p.lo <= q.port && q.port <= p.hi && (p.protocols & proto) !== 0)
+        .filter((p) => p.lo <= port && port <= p.hi && (p.protocols & proto) !== 0)
         .reduce((b, p) => (p.score > b ? p.score : b), 0n);
       if (hit !== 0n) {
         if (hit > best) best = hit;

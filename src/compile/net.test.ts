@@ -2,10 +2,10 @@
 // the row limit as a clear error, and the trie key's bytes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { NET_PORTS, decodeNetValue, encodeNetKey } from "../abi/policy-records.js";
+import { NET_PORTS, PwNetProto, decodeNetValue, encodeNetKey } from "../abi/policy-records.js";
 import { parseCidr, type Cidr } from "../policy/cidr.js";
 import { EVERYONE, type Policy, type Rule } from "../policy/model.js";
-import { RESOURCE_KEYS } from "../policy/schema-resources.js";
+import { RESOURCE_KEYS, type Protocol } from "../policy/schema-resources.js";
 import { compilePolicy } from "./compile.js";
 
 function cidr(text: string): Cidr {
@@ -45,6 +45,30 @@ test("rules with one subject and CIDR share an entry; a covered row with a lower
       [2000, 3000],
     ],
   );
+});
+
+const netRule = (
+  id: string,
+  ports: { lo: number; hi: number }[] | null,
+  protocols: Protocol[] | null,
+): Omit<Rule, "index"> => ({
+  id,
+  action: "deny",
+  subjects: [EVERYONE],
+  resource: { kind: "network", cidrs: [cidr("10.0.0.0/8")], ports, protocols },
+});
+
+test("ICMP has no port: only rows of rules without ports carry the icmp bit", () => {
+  const rows = (rule: Omit<Rule, "index">) =>
+    compilePolicy(policy([rule])).net.flatMap((e) =>
+      decodeNetValue(e.value).ports.map((p) => [p.lo, p.hi, p.protocols]),
+    );
+  const { tcp, udp, icmp } = PwNetProto;
+  assert.deepEqual(rows(netRule("any", null, null)), [[0, 65535, tcp | udp | icmp]]);
+  assert.deepEqual(rows(netRule("ping", null, ["icmp"])), [[0, 65535, icmp]]);
+  assert.deepEqual(rows(netRule("ports", [{ lo: 7, hi: 7 }], null)), [[7, 7, tcp | udp]]);
+  assert.deepEqual(rows(netRule("udp7", [{ lo: 7, hi: 7 }], ["udp", "icmp"])), [[7, 7, udp]]);
+  assert.deepEqual(rows(netRule("never", [{ lo: 7, hi: 7 }], ["icmp"])), [], "matches nothing");
 });
 
 test("more port/protocol rows than an entry holds is an error naming the rules", () => {

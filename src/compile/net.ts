@@ -16,6 +16,7 @@ import {
 import { encodeScore } from "../abi/score.js";
 import { formatCidr } from "../policy/cidr.js";
 import type { Resource, Rule } from "../policy/model.js";
+import { PROTOCOLS } from "../policy/schema-resources.js";
 import type { MapEntry } from "./image.js";
 import type { NamedObjects } from "./named.js";
 import { subjectKeys } from "./subject-keys.js";
@@ -27,9 +28,11 @@ export function networkResourceRank(prefix: number, r: NetworkResource): number 
   return prefix * 4 + (r.ports !== null ? 2 : 0) + (r.protocols !== null ? 1 : 0);
 }
 
+/** ICMP has no port, so a rule with ports covers no ICMP (decide()'s portsCover). */
 function protocolBits(r: NetworkResource): number {
-  if (r.protocols === null) return PwNetProto.tcp | PwNetProto.udp;
-  return r.protocols.reduce((bits, p) => bits | PwNetProto[p], 0);
+  const named = r.protocols ?? PROTOCOLS;
+  const bits = named.reduce((b, p) => b | PwNetProto[p], 0);
+  return r.ports === null ? bits : bits & ~PwNetProto.icmp;
 }
 
 /** A row that another row covers (range and protocols) with at least its score never decides. */
@@ -92,6 +95,7 @@ export function networkRuleEntries(sink: NetSink, rule: Rule, named: NamedObject
   if (r.kind !== "network") return;
   const ranges = r.ports ?? [{ lo: 0, hi: 65535 }];
   const protocols = protocolBits(r);
+  if (protocols === 0) return; // ports with icmp alone: the rule matches nothing
   for (const s of rule.subjects)
     for (const sk of subjectKeys(s, named))
       for (const c of r.cidrs) {

@@ -32,12 +32,17 @@ const PORT_SETS: readonly (readonly PortRange[])[] = [
   ],
 ];
 const REQUEST_PORTS = [22, 53, 80, 443, 1024, 8080, 8500, 65535, 1];
+// With ports, a set naming icmp is a parse error, but decide() still gives it a
+// meaning (the rule never matches icmp): the compiler must agree on that too.
 const PROTOCOL_SETS: readonly (readonly Protocol[] | null)[] = [
   null,
   ["tcp"],
   ["udp"],
   ["tcp", "udp"],
+  ["icmp"],
+  ["udp", "icmp"],
 ];
+const REQUEST_PROTOCOLS: readonly Protocol[] = ["tcp", "tcp", "tcp", "udp", "udp", "icmp"];
 const FAMILIES = [1, 2, 10, 17, 40];
 const TYPES = [1, 2, 3, 5];
 
@@ -57,12 +62,11 @@ function randomCidr(r: Rng): Cidr {
 }
 
 export function randomNetworkResource(r: Rng): Resource {
-  return {
-    kind: "network",
-    cidrs: Array.from({ length: 1 + r.int(2) }, () => randomCidr(r)),
-    ports: r.chance(0.4) ? null : r.pick(PORT_SETS),
-    protocols: r.pick(PROTOCOL_SETS),
-  };
+  const cidrs = Array.from({ length: 1 + r.int(2) }, () => randomCidr(r));
+  const protocols = r.pick(PROTOCOL_SETS);
+  // Mostly as the parser allows (icmp without ports), sometimes not.
+  const portless = r.chance(protocols?.includes("icmp") === true ? 0.8 : 0.4);
+  return { kind: "network", cidrs, ports: portless ? null : r.pick(PORT_SETS), protocols };
 }
 
 export function randomSocketsResource(r: Rng): Resource {
@@ -94,8 +98,9 @@ export function randomNetRequest(
       kind: r.chance(0.7) ? "connect" : "sendmsg",
       family,
       addr,
+      // An ICMP request keeps a random port: the port must not matter.
       port: r.pick(REQUEST_PORTS),
-      protocol: r.chance(0.6) ? "tcp" : "udp",
+      protocol: r.pick(REQUEST_PROTOCOLS),
       subject,
     };
   }

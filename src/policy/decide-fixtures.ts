@@ -18,6 +18,7 @@ import {
   FILE_OPERATIONS,
   RESOURCE_KEYS,
   type FileOperation,
+  type Protocol,
   type ResourceClass,
 } from "./schema-resources.js";
 
@@ -67,7 +68,7 @@ export function files(
 export function network(
   cidrs: string[],
   ports: [number, number][] | null = null,
-  protocols: ("tcp" | "udp")[] | null = null,
+  protocols: Protocol[] | null = null,
 ): Resource {
   return {
     kind: "network",
@@ -112,7 +113,7 @@ export function readFile(file: FileIdentity, s: SubjectIdentity = ALICE): Reques
 export function connect(
   addr: string,
   port: number,
-  protocol: "tcp" | "udp" = "tcp",
+  protocol: Protocol = "tcp",
   s: SubjectIdentity = ALICE,
 ): Request {
   const ip = parseIp(addr);

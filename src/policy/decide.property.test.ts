@@ -78,7 +78,8 @@ function randomResource(r: Rng): Resource {
           ] as [number, number][]),
         ]
       : null;
-  return network([r.pick(CIDRS)], ports, r.next() < 0.5 ? [r.pick(["tcp", "udp"] as const)] : null);
+  const protocols = r.next() < 0.5 ? [r.pick(["tcp", "udp", "icmp"] as const)] : null;
+  return network([r.pick(CIDRS)], ports, protocols);
 }
 
 function randomRule(r: Rng, id: string, action = r.pick(ACTIONS)): Rule {
@@ -104,7 +105,7 @@ function randomRequest(r: Rng): Request {
   const req = {
     kind: "connect",
     port: r.pick([443, 80, 8080, 53]),
-    protocol: r.pick(["tcp", "udp"] as const),
+    protocol: r.pick(["tcp", "udp", "icmp"] as const),
     subject,
   } as const;
   const addr = r.pick(ADDRS);

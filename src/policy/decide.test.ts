@@ -191,6 +191,32 @@ test("12. network: longest prefix, then ports given, then protocols given", () =
   assert.equal(verdict(p, F.connect("11.0.0.1", 80)), "allow -");
 });
 
+test("19. network: ICMP has no port; rules without ports cover it, rules with ports never", () => {
+  const p = policy(
+    [
+      rule("deny", network(["0.0.0.0/0", "::/0"]), undefined, "egress"),
+      rule("deny", network(["0.0.0.0/0"], [[1, 65535]]), undefined, "every-port"),
+      rule("allow", network(["192.0.2.10/32"]), undefined, "proxy"),
+      rule("allow", network(["10.0.0.0/8"], null, ["icmp"]), undefined, "ping-lan"),
+      rule("deny", network(["10.1.0.0/16"], [[7, 7]], ["udp"]), undefined, "echo-udp"),
+    ],
+    "enforce",
+    { network: "deny" },
+  );
+  assert.equal(verdict(p, F.connect("198.51.100.7", 0, "icmp")), "deny egress");
+  assert.equal(verdict(p, F.connect("198.51.100.7", 80, "icmp")), "deny egress", "port ignored");
+  assert.equal(verdict(p, F.connect("2001:db8::1", 0, "icmp")), "deny egress", "ICMPv6");
+  assert.equal(verdict(p, F.connect("198.51.100.7", 80)), "deny every-port");
+  assert.equal(verdict(p, F.connect("192.0.2.10", 0, "icmp")), "allow proxy");
+  assert.equal(verdict(p, F.connect("10.1.2.3", 7, "icmp")), "allow ping-lan");
+  assert.equal(verdict(p, F.connect("10.1.2.3", 7, "udp")), "deny echo-udp");
+  assert.equal(verdict(p, F.connect("10.1.2.3", 7, "tcp")), "deny every-port", "icmp rule only");
+  const portsOnly = policy([rule("deny", network(["0.0.0.0/0"], [[1, 65535]]), undefined, "all")]);
+  assert.equal(verdict(portsOnly, F.connect("10.1.2.3", 7, "icmp")), "allow -");
+  const icmpWithPorts = policy([rule("deny", network(["0.0.0.0/0"], [[7, 7]], ["icmp"]))]);
+  assert.equal(verdict(icmpWithPorts, F.connect("10.1.2.3", 7, "icmp")), "allow -");
+});
+
 test("13. IPv4-mapped IPv6 destinations match IPv4 blocks; families never mix", () => {
   const p = policy([
     rule("deny", network(["169.254.169.254/32"]), undefined, "meta"),

@@ -21,6 +21,7 @@ export type IssueCode =
   | "tree-contradiction"
   | "invalid-cidr"
   | "invalid-port"
+  | "icmp-with-ports"
   | "unknown-capability"
   | "duplicate-rule-id"
   // check: normalization and resolution

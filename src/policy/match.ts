@@ -10,6 +10,8 @@ import type { FileTarget, Identity, Resource, Subject } from "./model.js";
 import type { Rank } from "./rank.js";
 import type { FileIdentity, Request, SubjectIdentity } from "./request.js";
 
+type NetRequest = Extract<Request, { kind: "connect" | "sendmsg" }>;
+
 const sameKey = (a: FileKey, b: FileKey) => a.dev === b.dev && a.ino === b.ino;
 
 /** login-user 3 > user 2 > group 1 > none 0. */
@@ -58,10 +60,16 @@ function fileNearness(targets: readonly FileTarget[], file: FileIdentity): numbe
 
 const given = (x: unknown) => (x === null ? 0 : 1);
 
+/** ICMP has no port: a rule naming ports never covers it, whatever port the request carries. */
+function portsCover(r: Extract<Resource, { kind: "network" }>, q: NetRequest): boolean {
+  if (r.ports === null) return true;
+  return q.protocol !== "icmp" && r.ports.some((p) => p.lo <= q.port && q.port <= p.hi);
+}
+
 function networkRank(r: Extract<Resource, { kind: "network" }>, q: Request): Rank | null {
   if (q.kind !== "connect" && q.kind !== "sendmsg") return null;
   if (r.protocols !== null && !r.protocols.includes(q.protocol)) return null;
-  if (r.ports !== null && !r.ports.some((p) => p.lo <= q.port && q.port <= p.hi)) return null;
+  if (!portsCover(r, q)) return null;
   const dst = unmapV4(q.family, q.addr);
   const prefixes = r.cidrs
     .filter((c) => cidrContains(c, dst.family, dst.addr))

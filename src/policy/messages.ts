@@ -48,6 +48,11 @@ const TABLE: Readonly<Record<IssueCode, Entry>> = {
     severity: "error",
     template: "{field}: {received} is not a port or range 'lo-hi' within 1-65535 with lo <= hi",
   },
+  "icmp-with-ports": {
+    severity: "error",
+    template:
+      "{field}: ICMP has no port, so a rule with ports never matches icmp; give icmp a rule of its own without ports",
+  },
   "unknown-capability": {
     severity: "error",
     template: "{field}: unknown capability {received} (expected a Linux name like CAP_NET_RAW)",

@@ -124,3 +124,16 @@ test("a tree path cannot also say tree: false", () => {
   );
   assert.deepEqual(issuesOf(text), ["7:47 tree-contradiction spec.rules[0].files.paths[0]"]);
 });
+
+test("icmp is a protocol; a rule with ports cannot name it, since ICMP has no port", () => {
+  const ok = policyYaml(
+    "    - { id: a, action: deny, network: { cidrs: [0.0.0.0/0], protocols: [udp, icmp] } }",
+  );
+  assert.equal(parsePolicy(ok, "p.yaml").kind, "ok");
+  const text = policyYaml(
+    "    - { id: a, action: deny, network: { cidrs: [0.0.0.0/0], ports: [7], protocols: [tcp, icmp] } }",
+  );
+  assert.deepEqual(issuesOf(text), ["7:90 icmp-with-ports spec.rules[0].network.protocols[1]"]);
+  const r = parsePolicy(text, "p.yaml");
+  assert.match(renderIssue(r.issues[0] as Issue), /ICMP has no port/);
+});

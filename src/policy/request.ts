@@ -40,7 +40,10 @@ type Body =
       readonly kind: "connect" | "sendmsg";
       readonly family: 4 | 6;
       readonly addr: bigint;
+      /** For icmp, whatever port the caller passed: ICMP has none and no rule with ports matches it
+       * (the kernel reports 0). */
       readonly port: number;
+      /** icmp: ICMP, or ICMPv6 to an IPv6 destination (a ping socket). */
       readonly protocol: Protocol;
     }
   | { readonly kind: "socket-create"; readonly family: number; readonly type: number }

@@ -19,7 +19,8 @@ export type FileOperation = (typeof FILE_OPERATIONS)[number];
 export const PTRACE_MODES = ["read", "attach"] as const;
 export type PtraceMode = (typeof PTRACE_MODES)[number];
 
-export const PROTOCOLS = ["tcp", "udp"] as const;
+/** icmp is ICMP echo over IPv4 and ICMPv6 over IPv6: the destination's family tells them apart. */
+export const PROTOCOLS = ["tcp", "udp", "icmp"] as const;
 export type Protocol = (typeof PROTOCOLS)[number];
 
 const treeEntry = z
@@ -49,8 +50,13 @@ export const networkSchema = z
       .literal(true)
       .optional()
       .meta({ description: "The instance metadata endpoints 169.254.169.254 and fd00:ec2::254." }),
-    ports: list(portEntry).optional().meta({ description: "Omitted means every port." }),
-    protocols: list(z.enum(PROTOCOLS)).optional().meta({ description: "Omitted means any." }),
+    ports: list(portEntry).optional().meta({
+      description:
+        "Omitted means every port. ICMP has no port: a rule with ports never matches icmp.",
+    }),
+    protocols: list(z.enum(PROTOCOLS))
+      .optional()
+      .meta({ description: "tcp, udp, icmp (ICMPv6 for IPv6). Omitted means any, icmp included." }),
   })
   .superRefine((n, ctx) => {
     if (n.cidrs === undefined && n.cloudMetadata === undefined)
@@ -58,6 +64,14 @@ export const networkSchema = z
         code: "custom",
         input: n,
         params: { pw: "missing-field", name: "cidrs or cloudMetadata" },
+      });
+    // Such a rule would silently leave ICMP out, which its author did not mean.
+    if (n.ports !== undefined && n.protocols?.includes("icmp") === true)
+      ctx.addIssue({
+        code: "custom",
+        input: n.protocols,
+        path: ["protocols", n.protocols.indexOf("icmp")],
+        params: { pw: "icmp-with-ports" },
       });
   }, evenIfInvalid);
 
