@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* enforce_net: the network class of a compiled policy (docs/enforcement.md).
- * TCP and UDP destinations are looked up in the pw_net trie, once per
+ * TCP, UDP and ICMP destinations are looked up in the pw_net trie, once per
  * candidate subject key. The policy lives in maps only, shared with the other
  * enforce_* objects. */
 #include "vmlinux.h"
@@ -16,8 +16,10 @@
 #define AF_UNSPEC 0
 #define AF_INET 2
 #define AF_INET6 10
+#define IPPROTO_ICMP 1
 #define IPPROTO_TCP 6
 #define IPPROTO_UDP 17
+#define IPPROTO_ICMPV6 58
 #define IPPROTO_UDPLITE 136
 #define IPPROTO_MPTCP 262
 #define MSG_FASTOPEN 0x20000000
@@ -118,41 +120,70 @@ static __always_inline int pw_read_dest(struct pw_net_req *n, void *sa, int len,
 	return 0;
 }
 
-/* A TCP or UDP request to the destination sa; other protocols are the
- * sockets class's business. tcp: whether this hook decides TCP at all.
- * Multipath TCP is TCP on the wire (it falls back to plain TCP with a peer
- * that does not speak it) and UDP-Lite is UDP with a partial checksum: any
- * host takes them as the plain protocol does, so they are decided as TCP and
- * UDP. Otherwise either would be a way past every network rule. */
+/* The protocol bit a socket's requests are decided as, or 0 for none (other
+ * protocols are the sockets class's business). tcp: whether this hook decides
+ * TCP at all. Multipath TCP is TCP on the wire (it falls back to plain TCP
+ * with a peer that does not speak it) and UDP-Lite is UDP with a partial
+ * checksum: any host takes them as the plain protocol does, so they are
+ * decided as TCP and UDP. ICMP and ICMPv6 sockets are ping sockets (SOCK_DGRAM)
+ * or raw ones (SOCK_RAW): both send echo payloads, so both are decided as
+ * icmp. Otherwise any of these would be a way past every network rule. */
+static __always_inline __u8 pw_proto_bit(__u16 protocol, int tcp)
+{
+	switch (protocol) {
+	case IPPROTO_TCP:
+	case IPPROTO_MPTCP:
+		return tcp ? PW_PROTO_TCP : 0;
+	case IPPROTO_UDP:
+	case IPPROTO_UDPLITE:
+		return PW_PROTO_UDP;
+	case IPPROTO_ICMP:
+	case IPPROTO_ICMPV6:
+		return PW_PROTO_ICMP;
+	default:
+		return 0;
+	}
+}
+
+/* The IPPROTO_* a decision reports: the plain protocol it was decided as;
+ * for icmp, ICMP or ICMPv6 by the destination's family. */
+static __always_inline __u8 pw_reported_proto(__u8 bit, __u32 bits)
+{
+	if (bit == PW_PROTO_TCP)
+		return IPPROTO_TCP;
+	if (bit == PW_PROTO_UDP)
+		return IPPROTO_UDP;
+	return bits == 32 ? IPPROTO_ICMP : IPPROTO_ICMPV6;
+}
+
+/* A network request to the destination sa, if the socket's protocol is one
+ * the network class decides. */
 static __always_inline int pw_on_dest(struct socket *sock, void *sa, int len, int tcp, __u32 hook)
 {
 	struct sock *sk = BPF_CORE_READ(sock, sk);
 	struct pw_net_req n = {};
-	__u16 family, protocol;
+	__u16 family;
 
 	if (!sk || !sa)
 		return 0;
 	family = BPF_CORE_READ(sk, __sk_common.skc_family);
-	protocol = BPF_CORE_READ(sk, sk_protocol);
 	if (family != AF_INET && family != AF_INET6)
 		return 0;
-	if ((protocol == IPPROTO_TCP || protocol == IPPROTO_MPTCP) && tcp) {
-		n.proto_bit = PW_PROTO_TCP;
-		protocol = IPPROTO_TCP;
-	} else if (protocol == IPPROTO_UDP || protocol == IPPROTO_UDPLITE) {
-		n.proto_bit = PW_PROTO_UDP;
-		protocol = IPPROTO_UDP;
-	} else {
+	n.proto_bit = pw_proto_bit(BPF_CORE_READ(sk, sk_protocol), tcp);
+	if (!n.proto_bit)
 		return 0;
-	}
 	if (pw_read_dest(&n, sa, len, hook == PW_EH_SOCKET_SENDMSG && family == AF_INET))
 		return 0;
+	/* ICMP has no port: whatever the caller wrote there is not sent, and only
+	 * rows spanning every port carry the icmp bit. */
+	if (n.proto_bit == PW_PROTO_ICMP)
+		n.port = 0;
 	n.key.family = n.bits == 32 ? 4 : 6;
 	pw_begin(&n.r, PW_CLASS_NETWORK);
 	__builtin_memcpy(n.r.addr, n.key.addr, sizeof(n.r.addr));
 	n.r.port = n.port;
 	n.r.family = n.bits == 32 ? AF_INET : AF_INET6;
-	n.r.protocol = protocol;
+	n.r.protocol = pw_reported_proto(n.proto_bit, n.bits);
 	n.r.best = 0;
 	if (n.r.cfg.shapes)
 		bpf_loop(4 * PW_MAX_IDENTS, pw_net_candidate_cb, &n, 0);
@@ -165,9 +196,9 @@ int BPF_PROG(pw_socket_connect, struct socket *sock, struct sockaddr *address, i
 	return ret ? ret : pw_on_dest(sock, address, addrlen, 1, PW_EH_SOCKET_CONNECT);
 }
 
-/* A datagram with an explicit destination (sendto, sendmsg, sendmmsg); a
- * connected one was decided at connect. TCP only for MSG_FASTOPEN, which
- * connects without passing socket_connect. */
+/* A datagram with an explicit destination (sendto, sendmsg, sendmmsg): UDP,
+ * or an ICMP echo; a connected one was decided at connect. TCP only for
+ * MSG_FASTOPEN, which connects without passing socket_connect. */
 SEC("lsm/socket_sendmsg")
 int BPF_PROG(pw_socket_sendmsg, struct socket *sock, struct msghdr *msg, int size, int ret)
 {

@@ -1,6 +1,6 @@
 // The network differential on the real kernel: random network policies
 // (nested CIDRs of both families, port ranges, protocols, users and groups,
-// audit mode, a deny default), real connects and sendtos to local addresses
+// audit mode, a deny default), real connects, sendtos and pings to local addresses
 // as different users, and the kernel's answer (EPERM or not, and the events'
 // outcomes and rules, in order) compared with decide().
 import { test, before, after } from "node:test";
@@ -20,7 +20,7 @@ import type { Request } from "../policy/request.js";
 import type { PwDecision } from "../abi/decision.js";
 import { Engine } from "./engine.js";
 import { policyOf, sh } from "./test-support.js";
-import { Probe, PYTHON } from "./net-support.js";
+import { openPingSockets, Probe, PYTHON } from "./net-support.js";
 
 requireTestVm();
 
@@ -32,7 +32,13 @@ const V6 = ["::1", "fd00::1", "fd00:1::2"];
 const DESTINATIONS = [...V4, ...V6, "::ffff:10.1.2.3", "10.9.9.9"];
 const PORTS = [8001, 8002, 8003, 80];
 const PORT_SETS = [null, [[8001, 8001]], [[8001, 8002]], [[1, 1024]], [[8000, 9000]]] as const;
-const PROTOCOL_SETS: readonly (readonly Protocol[] | null)[] = [null, ["tcp"], ["udp"]];
+const PROTOCOL_SETS: readonly (readonly Protocol[] | null)[] = [
+  null,
+  ["tcp"],
+  ["udp"],
+  ["icmp"],
+  ["udp", "icmp"],
+];
 const root = mkdtempSync("/tmp/pw-netdiff-");
 const probe = new Probe(join(root, "probe.py"));
 const servers: Server[] = [];
@@ -41,6 +47,7 @@ const events: PwDecision[] = [];
 
 before(async () => {
   chmodSync(root, 0o755);
+  openPingSockets();
   for (const a of V4.filter((x) => x !== "127.0.0.1"))
     assert.equal(sh(`ip addr add ${a}/32 dev lo`).status, 0, a);
   for (const a of V6.filter((x) => x !== "::1"))
@@ -85,7 +92,9 @@ function randomSubject(r: Rng): Subject {
 
 function randomPolicy(r: Rng): Policy {
   const rules = Array.from({ length: 1 + r.int(8) }, (_, i) => {
-    const ports = r.pick(PORT_SETS);
+    // As the parser insists, a rule naming icmp gives no ports.
+    const protocols = r.pick(PROTOCOL_SETS);
+    const ports = protocols?.includes("icmp") === true ? null : r.pick(PORT_SETS);
     return {
       id: `n${i}`,
       action: r.pick<Action>(["allow", "deny", "deny", "audit"]),
@@ -101,7 +110,7 @@ function randomPolicy(r: Rng): Policy {
           return { ...ip, prefix: Number(p) };
         }),
         ports: ports === null ? null : ports.map(([lo, hi]) => ({ lo, hi })),
-        protocols: r.pick(PROTOCOL_SETS),
+        protocols,
       },
     };
   });
@@ -116,11 +125,12 @@ interface Sent {
   readonly protocol: Protocol;
 }
 
+// ICMP requests keep their random port: the kernel must ignore it as decide() does.
 function randomRequest(r: Rng): Sent {
   const addr = r.pick(DESTINATIONS);
   const port = r.pick(PORTS);
-  if (r.chance(0.3)) return { op: "sendto", addr, port, protocol: "udp" };
-  return { op: "connect", addr, port, protocol: r.chance(0.7) ? "tcp" : "udp" };
+  if (r.chance(0.3)) return { op: "sendto", addr, port, protocol: r.chance(0.7) ? "udp" : "icmp" };
+  return { op: "connect", addr, port, protocol: r.pick<Protocol>(["tcp", "tcp", "udp", "icmp"]) };
 }
 
 const loginuid = Number(readFileSync("/proc/self/loginuid", "utf8"));
@@ -136,11 +146,12 @@ function requestOf(q: Sent, uid: number): Request {
 
 const KERNEL_ACTION: Record<string, Action> = { deny: "deny", wouldDeny: "audit", audit: "audit" };
 
-test(`the kernel agrees with decide() on real connects and sendtos (${POLICIES} policies)`, async () => {
+test(`the kernel agrees with decide() on real connects, sendtos and pings (${POLICIES} policies)`, async () => {
   const r = prng(5151);
   let agreed = 0;
   let byRule = 0;
   let eperm = 0;
+  const pings = { all: 0, byRule: 0 };
   for (let i = 0; i < POLICIES; i++) {
     const p = randomPolicy(r);
     const gen = engine?.apply(compilePolicy(p)) ?? 0;
@@ -176,11 +187,21 @@ test(`the kernel agrees with decide() on real connects and sendtos (${POLICIES} 
       assert.deepEqual(got, reported, `${ctx}: events`);
       agreed += sent.length;
       byRule += wants.filter((w) => w.ruleId !== null).length;
+      sent.forEach((q, j) => {
+        if (q.protocol !== "icmp") return;
+        pings.all++;
+        if (wants[j]?.ruleId !== null) pings.byRule++;
+      });
     }
   }
   console.log(
-    `# kernel agrees with decide(): ${agreed} requests, ${byRule} decided by a rule, ${eperm} denied`,
+    `# kernel agrees with decide(): ${agreed} requests, ${byRule} decided by a rule, ${eperm} denied; ` +
+      `icmp: ${pings.all}, ${pings.byRule} by a rule`,
   );
   assert.ok(byRule > agreed / 4, `${byRule} of ${agreed} decided by a rule`);
+  assert.ok(
+    pings.byRule > pings.all / 4,
+    `icmp: ${pings.byRule} of ${pings.all} decided by a rule`,
+  );
   assert.ok(eperm > agreed / 10, `${eperm} of ${agreed} denied`);
 });

@@ -1,6 +1,6 @@
 // Builders and probes for the network, sockets and unix kernel suites: rules
 // from CIDR text, and a small python probe that makes one connect, sendto,
-// socket or unix request and prints "ok" or the errno's name, so a test can
+// ping, socket or unix request and prints "ok" or the errno's name, so a test can
 // tell the enforcer's EPERM from any other network failure.
 import { writeFileSync } from "node:fs";
 import { parseCidr, type Cidr } from "../policy/cidr.js";
@@ -41,6 +41,13 @@ export function networkRule(
   };
 }
 
+/** Lets every group open ping sockets, as systemd does by default (the kernel's own default is
+ * none); the VM is thrown away after the suite. */
+export function openPingSockets(): void {
+  const r = sh(`echo "0 2147483647" > /proc/sys/net/ipv4/ping_group_range`);
+  if (r.status !== 0) throw new Error(`ping_group_range: ${r.stderr}`);
+}
+
 export const user = (uid: number): Subject => ({
   identity: { kind: "user", uid },
   placement: null,
@@ -52,16 +59,32 @@ import errno, socket, sys
 op, args = sys.argv[1], sys.argv[2:]
 def family(addr):
     return socket.AF_INET6 if ":" in addr else socket.AF_INET
+def icmp_socket(addr, kind):
+    return socket.socket(family(addr), kind, socket.IPPROTO_ICMPV6 if ":" in addr else socket.IPPROTO_ICMP)
+def echo(addr):
+    # An echo request (ICMPv6 type 128, ICMP type 8); a ping socket fills in id and checksum.
+    return bytes([128 if ":" in addr else 8, 0, 0, 0, 0, 0, 0, 1]) + b"x"
 def run():
     if op == "connect":
         addr, port, proto = args[0], int(args[1]), args[2]
+        if proto == "icmp":
+            s = icmp_socket(addr, socket.SOCK_DGRAM)
+            s.connect((addr, port))
+            s.send(echo(addr))
+            return
         kind = socket.SOCK_DGRAM if proto == "udp" else socket.SOCK_STREAM
         s = socket.socket(family(addr), kind, 262 if proto == "mptcp" else 0)
         s.settimeout(3)
         s.connect((addr, port))
     elif op == "sendto":
         addr, port = args[0], int(args[1])
-        socket.socket(family(addr), socket.SOCK_DGRAM).sendto(b"x", (addr, port))
+        if args[2:] == ["icmp"]:
+            icmp_socket(addr, socket.SOCK_DGRAM).sendto(echo(addr), (addr, port))
+        else:
+            socket.socket(family(addr), socket.SOCK_DGRAM).sendto(b"x", (addr, port))
+    elif op == "rawping":
+        addr = args[0]
+        icmp_socket(addr, socket.SOCK_RAW).sendto(echo(addr), (addr, 0))
     elif op == "udplite":
         addr, port = args[0], int(args[1])
         socket.socket(family(addr), socket.SOCK_DGRAM, 136).sendto(b"x", (addr, port))
@@ -116,6 +139,20 @@ export class Probe {
 
   sendto(addr: string, port: number, as?: number | RunAs): string {
     return this.run(["sendto", addr, port], as);
+  }
+
+  /** An ICMP (ICMPv6 for an IPv6 address) echo request from a ping socket: sendto with the
+   * address, or connect and send. The port goes into the address and means nothing. */
+  ping(addr: string, how: "sendto" | "connect" = "sendto", port = 0, uid?: number): string {
+    return this.run(
+      how === "sendto" ? ["sendto", addr, port, "icmp"] : [how, addr, port, "icmp"],
+      uid,
+    );
+  }
+
+  /** An echo request from a raw ICMP (ICMPv6) socket, which only root may open. */
+  rawPing(addr: string): string {
+    return this.run(["rawping", addr]);
   }
 
   /** A UDP-Lite datagram (IPPROTO_UDPLITE) with a destination. */

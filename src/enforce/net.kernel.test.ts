@@ -18,7 +18,7 @@ import type { PwDecision } from "../abi/decision.js";
 import { Engine } from "./engine.js";
 import { readCounters } from "./counters.js";
 import { policyOf, sh } from "./test-support.js";
-import { networkRule, Probe, PYTHON, user } from "./net-support.js";
+import { networkRule, openPingSockets, Probe, PYTHON, user } from "./net-support.js";
 
 requireTestVm();
 
@@ -66,6 +66,7 @@ before(async () => {
     assert.equal(sh(`ip addr add ${a} dev lo`).status, 0, `add ${a} to lo`);
   if (!sh("ip -6 addr show dev lo").stdout.includes("::1"))
     assert.equal(sh("ip -6 addr add ::1/128 dev lo").status, 0, "add ::1 to lo");
+  openPingSockets();
   // Dual stack: one listener takes IPv4 (mapped) and IPv6 connects on every local address.
   await listen(createServer(), PORT);
   await listen(createServer(), daemonSock);
@@ -170,6 +171,62 @@ test("Multipath TCP is decided as TCP and UDP-Lite as UDP", () => {
   apply(policyOf([networkRule("no-target-tcp", "deny", ["10.1.2.0/24"], { protocols: ["tcp"] })]));
   assert.equal(probe.connect(TARGET, PORT, "mptcp"), "EPERM");
   assert.equal(probe.sendtoLite(TARGET, 5353), "ok", "a TCP rule leaves UDP-Lite alone");
+});
+
+test("ICMP echo from a ping socket is decided as icmp, and no rule with ports matches it", () => {
+  apply(policyOf([]));
+  assert.equal(probe.ping(TARGET), "ok", "ping leaves without a rule");
+  assert.equal(probe.ping("::1"), "ok", "ICMPv6 ping leaves without a rule");
+  apply(policyOf([networkRule("no-target", "deny", ["10.1.2.0/24", "::1/128"])]));
+  assert.equal(probe.ping(TARGET), "EPERM", "a rule without protocols covers icmp");
+  assert.equal(probe.ping(TARGET, "connect"), "EPERM", "a connected ping socket");
+  assert.equal(probe.ping("::1"), "EPERM", "ICMPv6");
+  assert.equal(probe.ping(TARGET, "sendto", 0, 1000), "EPERM", "an unprivileged user's ping");
+  assert.equal(probe.ping("127.0.0.1"), "ok", "another address");
+  apply(
+    policyOf([
+      networkRule("every-port", "deny", ["10.1.2.0/24"], { ports: [{ lo: 1, hi: 65535 }] }),
+    ]),
+  );
+  assert.equal(probe.ping(TARGET, "sendto", 7), "ok", "a rule with ports never matches icmp");
+  assert.equal(probe.sendto(TARGET, 7), "EPERM");
+  apply(policyOf([networkRule("tcp-udp", "deny", ["10.1.2.0/24"], { protocols: ["tcp", "udp"] })]));
+  assert.equal(probe.ping(TARGET), "ok", "a TCP and UDP rule leaves icmp alone");
+  apply(policyOf([networkRule("no-ping", "deny", ["10.1.2.0/24"], { protocols: ["icmp"] })]));
+  assert.equal(probe.ping(TARGET), "EPERM");
+  assert.equal(probe.connect(TARGET, PORT), "ok", "an icmp rule leaves TCP alone");
+  const p = policyOf([
+    networkRule("lo-tcp", "allow", ["127.0.0.0/8"], { protocols: ["tcp"] }),
+    networkRule("lo-ping", "allow", ["::1/128"], { protocols: ["icmp"] }),
+  ]);
+  apply({ ...p, defaults: { ...p.defaults, network: "deny" } });
+  assert.equal(probe.ping("127.0.0.1"), "EPERM", "the deny default covers icmp");
+  assert.equal(probe.ping("::1"), "ok", "allowed by lo-ping");
+});
+
+test("a raw ICMP socket, where the sockets class allows it, is decided as icmp too", () => {
+  apply(policyOf([networkRule("no-target", "deny", ["10.1.2.0/24"], { protocols: ["icmp"] })]));
+  assert.equal(probe.rawPing(TARGET), "EPERM");
+  assert.equal(probe.rawPing("127.0.0.1"), "ok");
+});
+
+test("a denied ping is reported with its rule, ICMP or ICMPv6 and no port", async () => {
+  seen.length = 0;
+  const gen = apply(policyOf([networkRule("no-ping", "deny", ["10.1.2.0/24", "::1/128"])]));
+  const pids: number[] = [];
+  for (const addr of [TARGET, "::1"]) {
+    const cmd = `echo $$; exec ${PYTHON} ${join(root, "probe.py")} sendto ${addr} 7 icmp`;
+    const [pidText, out] = sh(cmd).stdout.trim().split("\n");
+    assert.equal(out, "EPERM", addr);
+    pids.push(Number(pidText));
+  }
+  await waitFor(() => pids.every((pid) => seen.some((d) => d.tgid === pid)));
+  const [v4, v6] = pids.map((pid) => seen.find((d) => d.tgid === pid));
+  assert.equal(v4?.hook, "socketSendmsg");
+  assert.equal(v4?.outcome, "deny");
+  assert.equal(loaded().ruleId(gen, v4?.rule ?? null), "no-ping");
+  assert.deepEqual(v4?.net, { family: 2, protocol: 1, addr: TARGET, port: 0 });
+  assert.deepEqual(v6?.net, { family: 10, protocol: 58, addr: "::1", port: 0 });
 });
 
 test("the cloud metadata endpoint is an ordinary CIDR rule", () => {
