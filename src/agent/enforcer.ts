@@ -7,7 +7,7 @@
 import type { ProgramHash } from "../fleet/model.js";
 import type { Logger } from "pino";
 import type { FileKey } from "../abi/file-key.js";
-import type { Action, Mode, Policy, Request, RequestKind } from "../policy/index.js";
+import type { Action, Mode, Policy, Protocol, Request, RequestKind } from "../policy/index.js";
 
 /** Identifies one applied policy: what the operator sees in `proofwall status`. */
 export interface PolicyMeta {
@@ -84,7 +84,10 @@ export type EventResource =
       readonly family: 4 | 6;
       /** Printable address ("10.0.0.5", "fd00::1"). */
       readonly addr: string;
+      /** 0 for icmp, which has no port. */
       readonly port: number;
+      /** As decided (icmp for ICMPv6 too); null for a protocol this agent does not know. */
+      readonly protocol: Protocol | null;
     }
   | { readonly kind: "other"; readonly detail: string };
 

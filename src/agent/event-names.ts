@@ -53,6 +53,7 @@ function resourceText(r: EventResource, known: Map<string, string>): string {
     case "file":
       return r.path ?? known.get(keyId(r.key)) ?? `inode ${keyText(r.key)}`;
     case "address":
+      if (r.protocol === "icmp") return `icmp ${r.addr}`;
       return r.family === 6 ? `[${r.addr}]:${r.port}` : `${r.addr}:${r.port}`;
     case "other":
       return r.detail;

@@ -13,7 +13,13 @@ function resourceOf(r: Request): EventResource {
     }
     case "connect":
     case "sendmsg":
-      return { kind: "address", family: r.family, addr: formatIp(r.family, r.addr), port: r.port };
+      return {
+        kind: "address",
+        family: r.family,
+        addr: formatIp(r.family, r.addr),
+        port: r.protocol === "icmp" ? 0 : r.port,
+        protocol: r.protocol,
+      };
     case "exec":
       return r.target.kind === "file" && r.target.file.self
         ? { kind: "file", key: r.target.file.self, path: null }

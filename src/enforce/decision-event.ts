@@ -3,7 +3,7 @@
 // the rule index as the rule's id.
 import type { PwDecision } from "../abi/decision.js";
 import type { DecisionEvent, EventResource } from "../agent/enforcer.js";
-import type { Action, RequestKind } from "../policy/index.js";
+import type { Action, Protocol, RequestKind } from "../policy/index.js";
 import { PROC_HOOK_KIND, procResource } from "./proc-event.js";
 
 const HOOK_KIND: Readonly<Record<string, RequestKind>> = {
@@ -28,6 +28,14 @@ const HOOK_KIND: Readonly<Record<string, RequestKind>> = {
 
 const AF_INET6 = 10;
 
+/** The IPPROTO_* a network record names, as the policy language calls it. */
+const PROTOCOL_NAME: Readonly<Record<number, Protocol>> = {
+  1: "icmp",
+  6: "tcp",
+  17: "udp",
+  58: "icmp",
+};
+
 /** What the record names: a destination, a socket's family and type, or a file. */
 function resourceOf(d: PwDecision, hook: RequestKind): EventResource {
   if (hook === "connect" || hook === "sendmsg")
@@ -36,6 +44,7 @@ function resourceOf(d: PwDecision, hook: RequestKind): EventResource {
       family: d.net.family === AF_INET6 ? 6 : 4,
       addr: d.net.addr,
       port: d.net.port,
+      protocol: PROTOCOL_NAME[d.net.protocol] ?? null,
     };
   if (hook === "socket-create")
     return { kind: "other", detail: `family ${d.net.family} type ${d.op}` };
