@@ -12,6 +12,7 @@ import {
   decide,
   parsePolicy,
   type Policy,
+  type Protocol,
   type Request,
   type SubjectIdentity,
 } from "../policy/index.js";
@@ -88,7 +89,7 @@ test("explain agrees with decide() on hand-built requests; events, status and me
     assert.equal(checked.kind, "ok", JSON.stringify(checked.issues));
     const policy = (checked as { value: Policy }).value;
     const file = (p: string) => ({ self: key(p), ancestors: ancestors(p) });
-    const net = (a: string, port: number, protocol: "tcp" | "udp") => {
+    const net = (a: string, port: number, protocol: Protocol) => {
       const [x = 0, y = 0, z = 0, w = 0] = a.split(".").map(Number);
       return {
         kind: "connect" as const,
@@ -146,6 +147,10 @@ test("explain agrees with decide() on hand-built requests; events, status and me
       {
         args: ["--connect", "10.0.0.53:53", "--udp"],
         request: { ...net("10.0.0.53", 53, "udp"), subject: subject("root", null) },
+      },
+      {
+        args: ["--ping", "10.0.0.5"],
+        request: { ...net("10.0.0.5", 0, "icmp"), subject: subject("root", null) },
       },
       {
         args: ["--socket", "packet:raw"],

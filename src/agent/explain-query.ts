@@ -96,6 +96,10 @@ function subjectOf(deps: ExplainDeps, q: ExplainQuery): SubjectIdentity {
   };
 }
 
+function host(text: string): { family: 4 | 6; addr: bigint } {
+  return parseIp(text) ?? fail(`${text}: expected an IPv4 or IPv6 address`);
+}
+
 function hostPort(text: string): { family: 4 | 6; addr: bigint; port: number } {
   const m = /^\[([^\]]+)\]:(\d+)$/.exec(text) ?? /^([^:]+):(\d+)$/.exec(text);
   const ip = m?.[1] === undefined ? null : parseIp(m[1]);
@@ -122,6 +126,8 @@ function bodyOf(deps: ExplainDeps, r: ExplainQuery["resource"]): Body {
         file: fileIdentity(deps, r.path, r.operation !== "create"),
       };
     case "connect":
+      if (r.protocol === "icmp")
+        return { kind: "connect", ...host(r.target), port: 0, protocol: "icmp" };
       return { kind: "connect", ...hostPort(r.target), protocol: r.protocol };
     case "exec":
       return { kind: "exec", target: { kind: "file", file: fileIdentity(deps, r.path, true) } };

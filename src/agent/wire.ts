@@ -2,6 +2,7 @@
 // root-only, but a client bug must still get an answer, not a crash); bigints
 // travel as decimal strings.
 import { z } from "zod";
+import { PROTOCOLS } from "../policy/schema-resources.js";
 
 export const DEFAULT_CONTROL_SOCKET = "/run/proofwall/control.sock";
 
@@ -20,8 +21,9 @@ const explainQuery = z.strictObject({
     }),
     z.strictObject({
       kind: z.literal("connect"),
+      /** address:port, or for icmp (which has no port) the address alone. */
       target: z.string(),
-      protocol: z.enum(["tcp", "udp"]),
+      protocol: z.enum(PROTOCOLS),
     }),
     z.strictObject({ kind: z.literal("exec"), path: z.string() }),
     z.strictObject({ kind: z.literal("exec-memfd") }),

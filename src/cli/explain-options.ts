@@ -18,6 +18,7 @@ export interface ExplainOpts {
   setattr?: string;
   connect?: string;
   udp?: boolean;
+  ping?: string;
   exec?: string;
   execMemfd?: boolean;
   socket?: string;
@@ -44,6 +45,7 @@ export function resourceOptions(cmd: Command): Command {
     .option("--setattr <path>", "change a file's attributes")
     .option("--connect <addr:port>", "connect to an address ([v6]:port for IPv6)")
     .option("--udp", "with --connect: UDP instead of TCP")
+    .option("--ping <addr>", "send an ICMP echo (ICMPv6 to an IPv6 address); ICMP has no port")
     .option("--exec <path>", "execute a program")
     .option("--exec-memfd", "execute a memfd")
     .option("--socket <family:type>", "create a socket, e.g. packet:raw")
@@ -77,6 +79,9 @@ function resources(o: ExplainOpts): ExplainQuery["resource"][] {
             protocol: o.udp ? ("udp" as const) : ("tcp" as const),
           },
         ]),
+    ...(o.ping === undefined
+      ? []
+      : [{ kind: "connect" as const, target: o.ping, protocol: "icmp" as const }]),
     ...(o.exec === undefined ? [] : [{ kind: "exec" as const, path: o.exec }]),
     ...(o.execMemfd ? [{ kind: "exec-memfd" as const }] : []),
     ...(o.socket === undefined ? [] : [{ kind: "socket" as const, family, type }]),
