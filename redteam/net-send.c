@@ -11,6 +11,7 @@
  *   net-send udpconn ADDR PORT DATA connect(2) a UDP socket, then send
  *   net-send udplite ADDR PORT DATA sendto(2) on a UDP-Lite socket
  *   net-send ping ADDR DATA         an ICMP echo carrying DATA, on a ping socket
+ *                                   (ICMPv6 when ADDR is an IPv6 address)
  *   net-send dns ADDR DATA          a DNS query for DATA.example to ADDR:53
  *   net-send raw ADDR PORT DATA     a UDP datagram built by hand on a raw IP socket
  *   net-send packet DATA            a frame on a packet socket, out of lo
@@ -103,17 +104,25 @@ static int send_udplite(const char *addr, const char *port, const char *data)
 	return sent(sendto(s, data, strlen(data), 0, (struct sockaddr *)&sa, sizeof(sa)));
 }
 
-/* The kernel fills in the echo id and checksum of a ping socket's datagram. */
+/* The kernel fills in the echo id and checksum of a ping socket's datagram.
+ * An echo request is type 8 in ICMP, 128 in ICMPv6. */
 static int send_ping(const char *addr, const char *data)
 {
-	struct sockaddr_in sa = inet_address(addr, "0");
-	int s = open_socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP);
-	unsigned char d[1500] = { 8, 0, 0, 0, 0, 0, 0, 1 }; /* echo request, seq 1 */
+	int v6 = strchr(addr, ':') != NULL;
+	struct sockaddr_in v4 = { .sin_family = AF_INET };
+	struct sockaddr_in6 in6 = { .sin6_family = AF_INET6 };
+	unsigned char d[1500] = { v6 ? 128 : 8, 0, 0, 0, 0, 0, 0, 1 }; /* seq 1 */
 	size_t len = strlen(data);
 	if (len > sizeof(d) - 8)
 		usage("net-send ping: DATA too long");
+	void *bytes = v6 ? (void *)&in6.sin6_addr : (void *)&v4.sin_addr;
+	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, bytes) != 1)
+		usage("net-send ping: ADDR is not an IPv4 or IPv6 address");
 	memcpy(d + 8, data, len);
-	return sent(sendto(s, d, len + 8, 0, (struct sockaddr *)&sa, sizeof(sa)));
+	int s = open_socket(v6 ? AF_INET6 : AF_INET, SOCK_DGRAM, v6 ? IPPROTO_ICMPV6 : IPPROTO_ICMP);
+	struct sockaddr *sa = v6 ? (struct sockaddr *)&in6 : (struct sockaddr *)&v4;
+	socklen_t salen = v6 ? sizeof(in6) : sizeof(v4);
+	return sent(sendto(s, d, len + 8, 0, sa, salen));
 }
 
 static int send_udp(const char *addr, const char *port, const char *data)

@@ -2,6 +2,7 @@
 // attacks. Each must show as a leak; if one does not, the suite could not see
 // a real leak either and its zeros would mean nothing.
 import type { Attempt } from "./attempt.js";
+import { openPing } from "./net-rows.js";
 import { KEY, PROXY, DROP_PORT, RESOLVER, attemptProgram } from "./world.js";
 
 const send = (...args: (string | number)[]) => [attemptProgram("net-send"), ...args].join(" ");
@@ -18,5 +19,8 @@ export const CONTROLS: readonly Attempt[] = [
   ),
   control("DNS to the allowed resolver arrives", (c) =>
     c.attacker(send("dns", RESOLVER, c.secrets.token)),
+  ),
+  control("a ping to the proxy leaves", (c) =>
+    c.attacker(openPing(send("ping", PROXY, c.secrets.token))),
   ),
 ];

@@ -2,12 +2,17 @@
 // which has a listener (so a leak is seen), and through sockets that bypass
 // address rules altogether.
 import { scripted, expectEvent, type Row } from "./attempt.js";
-import { DROP, DROP_PORT, ROGUE_RESOLVER, attemptProgram } from "./world.js";
+import { DROP, DROP6, DROP_PORT, ROGUE_RESOLVER, attemptProgram } from "./world.js";
 
 const VMADDR_CID_HOST = 2;
 
 const send = (...args: (string | number)[]) => [attemptProgram("net-send"), ...args].join(" ");
 const uring = (...args: (string | number)[]) => [attemptProgram("uring"), ...args].join(" ");
+
+/** Root widens ping_group_range first (it covers ICMPv6 too); systemd opens it to every group
+ * anyway. */
+export const openPing = (script: string) =>
+  `echo "0 0" > /proc/sys/net/ipv4/ping_group_range && ${script}`;
 
 const row = (channel: string, attempts: Row["attempts"]): Row => ({
   group: "network",
@@ -66,12 +71,11 @@ export const NET_ROWS: readonly Row[] = [
     ),
   ]),
   row("ICMP echo (ping socket)", [
-    // Root widens ping_group_range first; systemd sets it to every group anyway.
-    scripted(
-      "echo request carrying the secret",
-      expectEvent("sendmsg", "egress"),
-      (c) =>
-        `echo "0 0" > /proc/sys/net/ipv4/ping_group_range && ${send("ping", DROP, c.secrets.token)}`,
+    scripted("echo request carrying the secret", expectEvent("sendmsg", "egress"), (c) =>
+      openPing(send("ping", DROP, c.secrets.token)),
+    ),
+    scripted("ICMPv6 echo request carrying the secret", expectEvent("sendmsg", "egress"), (c) =>
+      openPing(send("ping", DROP6, c.secrets.token)),
     ),
   ]),
   row("vsock to the host", [

@@ -23,6 +23,7 @@ import {
   BASE,
   KEY,
   LOOT_ROOT,
+  DROP6,
   LO_ADDRESSES,
   OLD_BIND,
   OLD_LINK,
@@ -79,6 +80,7 @@ function clearScene(): void {
   for (const m of mountsUnderBase()) spawnSync(UMOUNT, ["-l", m]);
   rmSync(BASE, { recursive: true, force: true });
   for (const a of LO_ADDRESSES) spawnSync(IP, ["addr", "del", `${a}/32`, "dev", "lo"]);
+  spawnSync(IP, ["-6", "addr", "del", `${DROP6}/128`, "dev", "lo"]);
   for (const cg of [ATTACKER_CGROUPS, VAULT_CGROUP]) removeCgroupTree(cg);
 }
 
@@ -111,6 +113,7 @@ export async function setUpStage(): Promise<Stage> {
   mkdirSync(VAULT_CGROUP);
   mkdirSync(ATTACKER_CGROUPS);
   for (const a of LO_ADDRESSES) must(IP, ["addr", "add", `${a}/32`, "dev", "lo"]);
+  must(IP, ["-6", "addr", "add", `${DROP6}/128`, "dev", "lo", "nodad"]);
   const listeners = await Listeners.start();
   const { service, holder } = await startHolder();
   return {

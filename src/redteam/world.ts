@@ -35,6 +35,8 @@ export const DROP = "198.51.100.7";
 export const ROGUE_RESOLVER = "198.51.100.53";
 export const DROP_PORT = 8443;
 export const LO_ADDRESSES = [PROXY, RESOLVER, DROP, ROGUE_RESOLVER];
+/** An IPv6 destination on lo, for the ICMPv6 echo. */
+export const DROP6 = "2001:db8::7";
 
 export const POLICY_FILE = join(repoRoot, "src", "redteam", "test-data", "redteam-policy.yaml");
 
