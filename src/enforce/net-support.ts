@@ -143,11 +143,8 @@ export class Probe {
 
   /** An ICMP (ICMPv6 for an IPv6 address) echo request from a ping socket: sendto with the
    * address, or connect and send. The port goes into the address and means nothing. */
-  ping(addr: string, how: "sendto" | "connect" = "sendto", port = 0, uid?: number): string {
-    return this.run(
-      how === "sendto" ? ["sendto", addr, port, "icmp"] : [how, addr, port, "icmp"],
-      uid,
-    );
+  ping(addr: string, how: "sendto" | "connect" = "sendto", port = 0, as?: number | RunAs): string {
+    return this.run([how, addr, port, "icmp"], as);
   }
 
   /** An echo request from a raw ICMP (ICMPv6) socket, which only root may open. */
