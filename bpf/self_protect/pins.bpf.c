@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
+/* self_protect, pins: once sealed, nobody but the agent may open a pinned
+ * Proofwall object, remove or rename a pin or the directory that holds it, or
+ * unmount the bpffs it lives on. The inode hooks see the inode the kernel
+ * operates on, whichever path or mount namespace led there. */
+#include "vmlinux.h"
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+#include "pw_abi.h"
+#include "pw_protect.h"
+#include "pw_protect_maps.h"
+#include "pw_seal.h"
+
+static __always_inline bool is_pin_dir(const struct pw_seal *s, struct inode *inode)
+{
+	return inode && inode->i_ino == s->pin_dir_ino && inode->i_sb->s_dev == s->pin_dir_dev;
+}
+
+/* BPF_OBJ_GET checks permission on the pinned inode whatever path (bind
+ * mount, symlink, relative) led there; links have no bpf_link hook. */
+SEC("lsm/inode_permission")
+int BPF_PROG(pw_inode_permission, struct inode *inode, int mask, int ret)
+{
+	struct pw_file_key key = {};
+	struct pw_seal *s;
+
+	if (ret)
+		return ret;
+	s = sealed();
+	if (!s || inode->i_sb->s_dev != s->pin_dir_dev)
+		return 0;
+	key.ino = inode->i_ino;
+	key.dev = s->pin_dir_dev;
+	if (!bpf_map_lookup_elem(&pw_guarded_pins, &key) || is_agent(s))
+		return 0;
+	return deny(PW_PROTECT_INODE_PERMISSION, mask, key.ino);
+}
+
+SEC("lsm/inode_unlink")
+int BPF_PROG(pw_inode_unlink, struct inode *dir, struct dentry *dentry, int ret)
+{
+	struct pw_seal *s;
+
+	if (ret)
+		return ret;
+	s = sealed();
+	if (!s || !is_pin_dir(s, dir) || is_agent(s))
+		return 0;
+	return deny(PW_PROTECT_INODE_UNLINK, 0, dentry->d_inode->i_ino);
+}
+
+SEC("lsm/inode_rmdir")
+int BPF_PROG(pw_inode_rmdir, struct inode *dir, struct dentry *dentry, int ret)
+{
+	struct pw_seal *s;
+
+	if (ret)
+		return ret;
+	s = sealed();
+	if (!s || !(is_pin_dir(s, dir) || is_pin_dir(s, dentry->d_inode)) || is_agent(s))
+		return 0;
+	return deny(PW_PROTECT_INODE_RMDIR, 0, dentry->d_inode->i_ino);
+}
+
+SEC("lsm/inode_rename")
+int BPF_PROG(pw_inode_rename, struct inode *old_dir, struct dentry *old_dentry,
+	     struct inode *new_dir, struct dentry *new_dentry, int ret)
+{
+	struct pw_seal *s;
+
+	if (ret)
+		return ret;
+	s = sealed();
+	if (!s || !(is_pin_dir(s, old_dir) || is_pin_dir(s, new_dir) ||
+		    is_pin_dir(s, old_dentry->d_inode)) || is_agent(s))
+		return 0;
+	return deny(PW_PROTECT_INODE_RENAME, 0, old_dentry->d_inode->i_ino);
+}
+
+SEC("lsm/sb_umount")
+int BPF_PROG(pw_sb_umount, struct vfsmount *mnt, int flags, int ret)
+{
+	struct pw_seal *s;
+
+	if (ret)
+		return ret;
+	s = sealed();
+	if (!s || mnt->mnt_sb->s_dev != s->pin_dir_dev || is_agent(s))
+		return 0;
+	return deny(PW_PROTECT_SB_UMOUNT, flags, s->pin_dir_dev);
+}
+
+/* Weak: every file of the object carries it, the linker keeps one. */
+char LICENSE[] SEC("license") __weak = "Dual BSD/GPL";
