@@ -22,7 +22,7 @@ struct {
 	__type(value, __u8);
 } pw_guarded_objs SEC(".maps") __weak;
 
-/* Pinned files and the directories that hold them, by (dev, ino). */
+/* Pinned files and the directories that hold them, by (dev, ino): enum pw_pin_kind. */
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 256);

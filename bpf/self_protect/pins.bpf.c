@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* self_protect, pins: once sealed, nobody but the agent may open a pinned
- * Proofwall object, remove or rename a pin or the directory that holds it, or
- * unmount the bpffs it lives on. The inode hooks see the inode the kernel
+ * Proofwall object, remove or rename a pin or a directory that holds pins, or
+ * unmount the bpffs they live on. pw_guarded_pins names each pin and each
+ * directory (enum pw_pin_kind), so a tree of pins (enforce/maps, enforce/links)
+ * is guarded at every level. The inode hooks see the inode the kernel
  * operates on, whichever path or mount namespace led there. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -11,29 +13,39 @@
 #include "pw_protect_maps.h"
 #include "pw_seal.h"
 
+/* What pw_guarded_pins says of `inode`: PW_PIN_OBJECT, PW_PIN_DIR, or 0. */
+static __always_inline __u8 pin_kind(const struct pw_seal *s, struct inode *inode)
+{
+	struct pw_file_key key = {};
+	__u8 *kind;
+
+	if (!inode || inode->i_sb->s_dev != s->pin_dir_dev)
+		return 0;
+	key.ino = inode->i_ino;
+	key.dev = s->pin_dir_dev;
+	kind = bpf_map_lookup_elem(&pw_guarded_pins, &key);
+	return kind ? *kind : 0;
+}
+
 static __always_inline bool is_pin_dir(const struct pw_seal *s, struct inode *inode)
 {
-	return inode && inode->i_ino == s->pin_dir_ino && inode->i_sb->s_dev == s->pin_dir_dev;
+	return pin_kind(s, inode) == PW_PIN_DIR;
 }
 
 /* BPF_OBJ_GET checks permission on the pinned inode whatever path (bind
- * mount, symlink, relative) led there; links have no bpf_link hook. */
+ * mount, symlink, relative) led there; links have no bpf_link hook.
+ * Directories stay open: looking up and listing pins reveals nothing. */
 SEC("lsm/inode_permission")
 int BPF_PROG(pw_inode_permission, struct inode *inode, int mask, int ret)
 {
-	struct pw_file_key key = {};
 	struct pw_seal *s;
 
 	if (ret)
 		return ret;
 	s = sealed();
-	if (!s || inode->i_sb->s_dev != s->pin_dir_dev)
+	if (!s || pin_kind(s, inode) != PW_PIN_OBJECT || is_agent(s))
 		return 0;
-	key.ino = inode->i_ino;
-	key.dev = s->pin_dir_dev;
-	if (!bpf_map_lookup_elem(&pw_guarded_pins, &key) || is_agent(s))
-		return 0;
-	return deny(PW_PROTECT_INODE_PERMISSION, mask, key.ino);
+	return deny(PW_PROTECT_INODE_PERMISSION, mask, inode->i_ino);
 }
 
 SEC("lsm/inode_unlink")
@@ -44,7 +56,7 @@ int BPF_PROG(pw_inode_unlink, struct inode *dir, struct dentry *dentry, int ret)
 	if (ret)
 		return ret;
 	s = sealed();
-	if (!s || !is_pin_dir(s, dir) || is_agent(s))
+	if (!s || !(is_pin_dir(s, dir) || pin_kind(s, dentry->d_inode)) || is_agent(s))
 		return 0;
 	return deny(PW_PROTECT_INODE_UNLINK, 0, dentry->d_inode->i_ino);
 }
@@ -62,6 +74,8 @@ int BPF_PROG(pw_inode_rmdir, struct inode *dir, struct dentry *dentry, int ret)
 	return deny(PW_PROTECT_INODE_RMDIR, 0, dentry->d_inode->i_ino);
 }
 
+/* Moving a pin or a guarded directory, moving anything into or out of one, or
+ * replacing a guarded entry by renaming over it. */
 SEC("lsm/inode_rename")
 int BPF_PROG(pw_inode_rename, struct inode *old_dir, struct dentry *old_dentry,
 	     struct inode *new_dir, struct dentry *new_dentry, int ret)
@@ -72,7 +86,8 @@ int BPF_PROG(pw_inode_rename, struct inode *old_dir, struct dentry *old_dentry,
 		return ret;
 	s = sealed();
 	if (!s || !(is_pin_dir(s, old_dir) || is_pin_dir(s, new_dir) ||
-		    is_pin_dir(s, old_dentry->d_inode)) || is_agent(s))
+		    pin_kind(s, old_dentry->d_inode) || pin_kind(s, new_dentry->d_inode)) ||
+	    is_agent(s))
 		return 0;
 	return deny(PW_PROTECT_INODE_RENAME, 0, old_dentry->d_inode->i_ino);
 }

@@ -10,6 +10,7 @@ import {
   OBJECT_KEY_LAYOUT,
   OBJECT_KEY_SIZE,
   ObjectKind,
+  PinKind,
   ProtectHook,
   SEAL_LAYOUT,
   SEAL_SIZE,
@@ -62,6 +63,7 @@ test("enum pw_protect_hook matches", () =>
   assertEnum("pw_protect_hook", ProtectHook, "PW_PROTECT_"));
 test("enum pw_object_kind matches", () => assertEnum("pw_object_kind", ObjectKind, "PW_OBJECT_"));
 test("enum pw_seal_flag matches", () => assertEnum("pw_seal_flag", SealFlag, "PW_SEAL_"));
+test("enum pw_pin_kind matches", () => assertEnum("pw_pin_kind", PinKind, "PW_PIN_"));
 
 test("a seal survives encode and decode, flags included", () => {
   const seal = {

@@ -23,6 +23,10 @@ export type ProtectHookName = keyof typeof ProtectHook;
 export const ObjectKind = { map: 1, prog: 2, link: 3 } as const;
 export type ObjectKindName = keyof typeof ObjectKind;
 
+/** enum pw_pin_kind: what pw_guarded_pins says of an inode. */
+export const PinKind = { object: 1, dir: 2 } as const;
+export type PinKindName = keyof typeof PinKind;
+
 /** enum pw_seal_flag */
 export const SealFlag = { active: 1, denyModules: 2, denyKexec: 4, lockdown: 8 } as const;
 export type SealFlagName = keyof typeof SealFlag;
