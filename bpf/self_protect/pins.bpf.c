@@ -13,23 +13,24 @@
 #include "pw_protect_maps.h"
 #include "pw_seal.h"
 
-/* What pw_guarded_pins says of `inode`: PW_PIN_OBJECT, PW_PIN_DIR, or 0. */
-static __always_inline __u8 pin_kind(const struct pw_seal *s, struct inode *inode)
+/* What pw_guarded_pins says of `inode`: PW_PIN_OBJECT, PW_PIN_DIR, or 0. The
+ * key carries the device, so an inode of another filesystem is simply absent. */
+static __always_inline __u8 pin_kind(struct inode *inode)
 {
 	struct pw_file_key key = {};
 	__u8 *kind;
 
-	if (!inode || inode->i_sb->s_dev != s->pin_dir_dev)
+	if (!inode)
 		return 0;
 	key.ino = inode->i_ino;
-	key.dev = s->pin_dir_dev;
+	key.dev = inode->i_sb->s_dev;
 	kind = bpf_map_lookup_elem(&pw_guarded_pins, &key);
 	return kind ? *kind : 0;
 }
 
-static __always_inline bool is_pin_dir(const struct pw_seal *s, struct inode *inode)
+static __always_inline bool is_pin_dir(struct inode *inode)
 {
-	return pin_kind(s, inode) == PW_PIN_DIR;
+	return pin_kind(inode) == PW_PIN_DIR;
 }
 
 /* BPF_OBJ_GET checks permission on the pinned inode whatever path (bind
@@ -43,7 +44,9 @@ int BPF_PROG(pw_inode_permission, struct inode *inode, int mask, int ret)
 	if (ret)
 		return ret;
 	s = sealed();
-	if (!s || pin_kind(s, inode) != PW_PIN_OBJECT || is_agent(s))
+	/* The device first: this hook runs on every permission check of every file. */
+	if (!s || inode->i_sb->s_dev != s->pin_dir_dev || pin_kind(inode) != PW_PIN_OBJECT ||
+	    is_agent(s))
 		return 0;
 	return deny(PW_PROTECT_INODE_PERMISSION, mask, inode->i_ino);
 }
@@ -56,7 +59,7 @@ int BPF_PROG(pw_inode_unlink, struct inode *dir, struct dentry *dentry, int ret)
 	if (ret)
 		return ret;
 	s = sealed();
-	if (!s || !(is_pin_dir(s, dir) || pin_kind(s, dentry->d_inode)) || is_agent(s))
+	if (!s || !(is_pin_dir(dir) || pin_kind(dentry->d_inode)) || is_agent(s))
 		return 0;
 	return deny(PW_PROTECT_INODE_UNLINK, 0, dentry->d_inode->i_ino);
 }
@@ -69,7 +72,7 @@ int BPF_PROG(pw_inode_rmdir, struct inode *dir, struct dentry *dentry, int ret)
 	if (ret)
 		return ret;
 	s = sealed();
-	if (!s || !(is_pin_dir(s, dir) || is_pin_dir(s, dentry->d_inode)) || is_agent(s))
+	if (!s || !(is_pin_dir(dir) || is_pin_dir(dentry->d_inode)) || is_agent(s))
 		return 0;
 	return deny(PW_PROTECT_INODE_RMDIR, 0, dentry->d_inode->i_ino);
 }
@@ -85,8 +88,8 @@ int BPF_PROG(pw_inode_rename, struct inode *old_dir, struct dentry *old_dentry,
 	if (ret)
 		return ret;
 	s = sealed();
-	if (!s || !(is_pin_dir(s, old_dir) || is_pin_dir(s, new_dir) ||
-		    pin_kind(s, old_dentry->d_inode) || pin_kind(s, new_dentry->d_inode)) ||
+	if (!s || !(is_pin_dir(old_dir) || is_pin_dir(new_dir) || pin_kind(old_dentry->d_inode) ||
+		    pin_kind(new_dentry->d_inode)) ||
 	    is_agent(s))
 		return 0;
 	return deny(PW_PROTECT_INODE_RENAME, 0, old_dentry->d_inode->i_ino);
