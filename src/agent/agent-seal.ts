@@ -126,7 +126,12 @@ export class AgentSeal {
   #afterSeal(set: GuardSet, pins: number): void {
     const sp = this.#sp;
     if (!sp) return;
-    const pinProblems = checkPins([...set.pins, ...sp.ownPins()]);
+    const pinProblems = [
+      ...set.missingHooks.map(
+        (h) => `hook ${h}: no link attaches it (its pin was gone when adopted)`,
+      ),
+      ...checkPins([...set.pins, ...sp.ownPins()]),
+    ];
     const since = new Date().toISOString();
     writeSealRecord(this.#o.stateDir, {
       pid: process.pid,

@@ -203,6 +203,21 @@ export class Engine implements AsyncDisposable {
     ];
   }
 
+  /**
+   * Programs of the enforce objects that have no link here. Always none for a
+   * loaded engine; an adopted one has only the links it found pinned, and a
+   * pin removed while no agent was sealed takes its hook with it.
+   */
+  missingHooks(): string[] {
+    if (this.origin === "loaded") return [];
+    const attached = new Set(this.attached.map((a) => a.name));
+    const expected = ENFORCE_OBJECTS.flatMap((name) => {
+      using obj = BpfObject.open(bpfObjectPath(name)); // read from the file, never loaded
+      return obj.programs().map((p) => p.name);
+    });
+    return expected.filter((name) => !attached.has(name));
+  }
+
   /** The pins under `dir` (as pin() made them) and the ids they must name. */
   pinnedObjects(dir: string): PinnedObject[] {
     return pinnedObjects(dir, this.shared, this.attached);

@@ -58,6 +58,8 @@ export interface GuardSet {
   /** The directory tree of the engine's pins. */
   readonly pinDir: string;
   readonly pins: readonly PinnedObject[];
+  /** Hooks of the enforce objects that nothing attaches (an adopted engine short of a link). */
+  readonly missingHooks: readonly string[];
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
@@ -91,6 +93,7 @@ export class KernelEnforcer implements Enforcer {
       objects: engine.objectIds(),
       pinDir: this.#pinDir,
       pins: engine.pinnedObjects(this.#pinDir),
+      missingHooks: engine.missingHooks(),
     };
   }
 
