@@ -272,19 +272,16 @@ test("a signed unseal lifts the seal; then an unsigned apply works and root can 
   assert.equal(dump.status, 0, dump.stderr);
 });
 
-test("the window between load and seal: a pin removed before the seal is reported", async () => {
+test("the window between load and seal: a pin removed before the seal, or before an adoption, is reported", async () => {
   const { KernelEnforcer } = await import("../enforce/index.js");
   const { AgentSeal } = await import("./agent-seal.js");
   const root = "/sys/fs/bpf/pw-window";
+  const links = join(root, "enforce", "links");
   const stateDir = join(dir, "window-state");
   const log = pino({ level: "silent" });
-  const enforcer = new KernelEnforcer({
-    stateDir,
-    log,
-    pinRoot: root,
-    policyCheck: "off",
-    allowUnverified: true,
-  });
+  const engine = () =>
+    new KernelEnforcer({ stateDir, log, pinRoot: root, policyCheck: "off", allowUnverified: true });
+  const enforcer = engine();
   await enforcer.start();
   const agentSeal = AgentSeal.prepare({
     pinRoot: root,
@@ -294,18 +291,28 @@ test("the window between load and seal: a pin removed before the seal is reporte
     switches: [],
     allowUnverified: true,
   });
+  const [victim = "", other = ""] = readdirSync(links).sort();
   try {
-    const victim = readdirSync(join(root, "enforce", "links")).sort()[0] ?? "";
-    rmSync(join(root, "enforce", "links", victim)); // root, inside the window
+    rmSync(join(links, victim)); // root, inside the window
     agentSeal.sealNow(enforcer.guardSet());
     const s = agentSeal.state();
     assert.equal(s.kind, "sealed");
     assert.deepEqual(s.kind === "sealed" && s.pinProblems, [
-      `link ${join(root, "enforce", "links", victim)}: the pin is gone`,
+      `link ${join(links, victim)}: the pin is gone`,
     ]);
   } finally {
     assert.equal(agentSeal.unseal("test", 1), null);
-    await enforcer.uninstall();
+  }
+  // Between two agents nothing is sealed: a pin removed then takes its link
+  // along, and the next agent adopts what is left and names what is not.
+  await enforcer.stop();
+  rmSync(join(links, other));
+  const next = engine();
+  await next.start();
+  try {
+    assert.deepEqual([...next.guardSet().missingHooks].sort(), [victim, other].sort());
+  } finally {
+    await next.uninstall();
     await agentSeal.stop();
   }
 });
@@ -314,6 +321,12 @@ test("restarted, the agent adopts and seals again; killed sealed, its successor 
   h.signal("SIGTERM"); // unsealed: it stops, and takes self_protect with it
   assert.equal(await h.exited(), 0);
   await started(h, "sealed"); // adopts the enforce pins, applies its file, seals
+  const resealed = sealOf(status(h));
+  assert.deepEqual(
+    resealed.kind === "sealed" && resealed.pinProblems,
+    [],
+    "adopted pins check out",
+  );
   assert.ok(denied(sh(`cat ${open}`)), "the policy file (edited while sealed) is now in force");
   const deadPid = h.pid;
   // cgroup.kill signals from the kernel, which task_kill does not see (docs/threat-model.md).

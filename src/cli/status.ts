@@ -36,7 +36,7 @@ export function renderStatus(s: DaemonStatus): string[] {
   return [
     `agent:        pid ${s.pid}, engine ${e.kind}, since ${s.startedAt}`,
     `policy path:  ${s.policyPath ?? "none (control API only)"}`,
-    `seal:         ${renderSeal(s.seal ?? { kind: "off" })}`,
+    `seal:         ${e.kind === "no-kernel" ? "none (no kernel engine)" : renderSeal(s.seal ?? { kind: "off" })}`,
     ...policy,
     `hooks:        ${hooks}`,
     ...decisions,
