@@ -77,6 +77,7 @@ struct pw_tamper_event {
 	__u32 detail;  /* bpf cmd, signal, ptrace mode, prog type, ... */
 	__u32 pad;
 	char comm[16];
+	__u64 cgroup_id; /* the caller's cgroup (v2): who tried, as events name it */
 };
 
 #define PW_PROTECT_EXPORT()                                                        \

@@ -66,6 +66,7 @@ static __always_inline int deny(__u32 hook, __u32 detail, __u64 target)
 		e->detail = detail;
 		e->pad = 0;
 		bpf_get_current_comm(e->comm, sizeof(e->comm));
+		e->cgroup_id = bpf_get_current_cgroup_id();
 		bpf_ringbuf_submit(e, 0);
 	}
 	return -EPERM;

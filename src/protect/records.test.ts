@@ -96,6 +96,7 @@ test("a tamper event decodes every field and names unknown hooks", () => {
   raw.writeUInt32LE(ProtectHook.taskKill, L.hook);
   raw.writeUInt32LE(9, L.detail);
   raw.write("bash", L.comm);
+  raw.writeBigUInt64LE(4242n, L.cgroup_id);
   assert.deepEqual(decodeTamperEvent(raw), {
     tsNs: 5n,
     target: 31n,
@@ -105,8 +106,9 @@ test("a tamper event decodes every field and names unknown hooks", () => {
     hook: "taskKill",
     detail: 9,
     comm: "bash",
+    cgroupId: 4242n,
   });
   raw.writeUInt32LE(77, L.hook);
   assert.equal(decodeTamperEvent(raw).hook, "unknown(77)");
-  assert.throws(() => decodeTamperEvent(raw.subarray(0, 10)), /expected 56/);
+  assert.throws(() => decodeTamperEvent(raw.subarray(0, 10)), /expected 64/);
 });

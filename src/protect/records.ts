@@ -55,8 +55,9 @@ export const TAMPER_EVENT_LAYOUT = {
   detail: 32,
   pad: 36,
   comm: 40,
+  cgroup_id: 56,
 } as const;
-export const TAMPER_EVENT_SIZE = 56;
+export const TAMPER_EVENT_SIZE = 64;
 const COMM_LEN = 16;
 
 export interface ObjectKey {
@@ -125,6 +126,8 @@ export interface TamperEvent {
   /** bpf command, signal, ptrace mode, fmode, inode mask, ... */
   readonly detail: number;
   readonly comm: string;
+  /** The caller's cgroup v2 id. */
+  readonly cgroupId: bigint;
 }
 
 function hookName(value: number): TamperEvent["hook"] {
@@ -150,5 +153,6 @@ export function decodeTamperEvent(record: Buffer): TamperEvent {
     hook: hookName(record.readUInt32LE(L.hook)),
     detail: record.readUInt32LE(L.detail),
     comm: comm.subarray(0, nul < 0 ? COMM_LEN : nul).toString("utf8"),
+    cgroupId: record.readBigUInt64LE(L.cgroup_id),
   };
 }
