@@ -77,6 +77,11 @@ export class AgentSeal {
     return new AgentSeal(o, { kind: "pending" }, sp);
   }
 
+  /** Calls `listener` with every tamper attempt the kernel refuses from now on. */
+  onTamper(listener: (e: TamperEvent) => void): void {
+    this.#sp?.log.subscribe(listener);
+  }
+
   /** Why the engine must not touch the pins (another process holds the seal), or null. */
   get blockedReason(): string | null {
     const s = this.#state;

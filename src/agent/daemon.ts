@@ -141,6 +141,11 @@ export class Daemon {
     };
   }
 
+  /** Reports an event from outside the Enforcer (a refused tamper attempt) like a decision. */
+  report(event: DecisionEvent): void {
+    this.#onEvent(event);
+  }
+
   recentEvents(): readonly DecisionEvent[] {
     return [...this.#recent];
   }

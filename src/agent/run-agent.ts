@@ -20,6 +20,7 @@ import type { PolicyCheckMode } from "../enforce/gate.js";
 import type { FleetDeps, FleetHandle, FleetOptions } from "../fleet/start-fleet.js";
 import { loadSignedChanges } from "./signed-changes.js";
 import { signedControl } from "./signed-control.js";
+import { tamperDecision } from "./tamper-event.js";
 import { watchPolicyPath, type PolicyWatch } from "./watch.js";
 
 export const EXIT_UNINSTALLED = 10;
@@ -102,6 +103,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     admit: (trigger) => seal?.admit(trigger) ?? null,
     seal: () => seal?.state() ?? { kind: "off" },
   });
+  seal?.onTamper((e) => daemon.report(tamperDecision(e)));
   await daemon.start();
   trySeal();
   const fleet: FleetHandle | null =
