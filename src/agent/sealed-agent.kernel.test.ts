@@ -18,6 +18,7 @@ import {
   readFileSync,
   rmdirSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from "node:fs";
 import { join } from "node:path";
@@ -117,6 +118,12 @@ function heldIds(pid: number, kind: "map" | "link"): number[] {
   return [...ids].sort((a, b) => a - b);
 }
 
+/** The cgroup v2 id of this process, which the commands it runs inherit. */
+function ownCgroupId(): number {
+  const path = /^0::(.*)$/m.exec(readFileSync("/proc/self/cgroup", "utf8"))?.[1] ?? "/";
+  return statSync(join("/sys/fs/cgroup", path)).ino;
+}
+
 const firstLink = () => readdirSync(join(enforcePins, "links")).sort()[0] ?? "";
 
 test("the sealed agent enforces; status shows the seal with every pin checked", () => {
@@ -181,7 +188,8 @@ test("root cannot detach, unpin, move or unmount the links and pins", async () =
 });
 
 test("root cannot kill or trace the agent, nor load a competing LSM program", async () => {
-  await refused(run("kill", "-9", String(h.pid)), "taskKill");
+  const kill = run("kill", "-9", String(h.pid));
+  await refused(kill, "taskKill");
   await refused(run("kill", "-TERM", String(h.pid)), "taskKill");
   await refused(run("head", "-c1", `/proc/${h.pid}/mem`), "ptrace");
   await refused(
@@ -190,6 +198,15 @@ test("root cannot kill or trace the agent, nor load a competing LSM program", as
   );
   assert.ok(h.running);
   assert.equal(sealOf(status(h)).kind, "sealed");
+  // The refusal is an event too, named and attributed like a policy denial.
+  const events = h.cli(["events", "--json"]).stdout.split("\n").filter(Boolean);
+  const seen = events
+    .map((l) => JSON.parse(l) as Record<string, unknown>)
+    .find((e) => e["hook"] === "taskKill" && e["pid"] === kill.pid);
+  assert.ok(seen, `no taskKill event of ${kill.pid} in:\n${events.join("\n")}`);
+  assert.equal(seen["action"], "deny");
+  assert.equal(seen["ruleId"], null);
+  assert.equal(seen["cgroupId"], String(ownCgroupId()));
 });
 
 test("an unsigned apply is refused, and an edited policy file is not applied", async () => {
