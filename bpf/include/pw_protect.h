@@ -29,6 +29,14 @@ enum pw_object_kind {
 	PW_OBJECT_LINK = 3,
 };
 
+/* Values of pw_guarded_pins. A pinned object may not be opened; a directory
+ * stays open for lookups and listing, but its entries may not be removed or
+ * renamed. Either may not itself be removed or renamed. */
+enum pw_pin_kind {
+	PW_PIN_OBJECT = 1,
+	PW_PIN_DIR = 2,
+};
+
 /* Bits of pw_seal.flags. Only ACTIVE is needed to protect Proofwall itself;
  * the others are policy switches that close routes around it. */
 enum pw_seal_flag {
@@ -53,8 +61,8 @@ struct pw_seal {
 	__u64 agent_exe_ino;    /* mm->exe_file inode */
 	__u32 agent_exe_dev;    /* its superblock's s_dev */
 	__u32 agent_tgid;
-	__u64 pin_dir_ino;      /* the bpffs directory that holds the pins */
-	__u32 pin_dir_dev;
+	__u64 pin_dir_ino;      /* the bpffs directory under which every pin lives */
+	__u32 pin_dir_dev;      /* its bpffs: the one that may not be unmounted */
 	__u32 flags;            /* enum pw_seal_flag */
 };
 
@@ -69,6 +77,7 @@ struct pw_tamper_event {
 	__u32 detail;  /* bpf cmd, signal, ptrace mode, prog type, ... */
 	__u32 pad;
 	char comm[16];
+	__u64 cgroup_id; /* the caller's cgroup (v2): who tried, as events name it */
 };
 
 #define PW_PROTECT_EXPORT()                                                        \
@@ -77,6 +86,7 @@ struct pw_tamper_event {
 	const struct pw_object_key *pw_protect_object __attribute__((unused));     \
 	const enum pw_protect_hook *pw_protect_hook_enum __attribute__((unused));  \
 	const enum pw_object_kind *pw_protect_kind_enum __attribute__((unused));   \
-	const enum pw_seal_flag *pw_protect_flag_enum __attribute__((unused))
+	const enum pw_seal_flag *pw_protect_flag_enum __attribute__((unused));     \
+	const enum pw_pin_kind *pw_protect_pin_kind_enum __attribute__((unused))
 
 #endif

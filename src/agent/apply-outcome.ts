@@ -2,11 +2,19 @@
 // logs and the control API's apply answer.
 import type { ApplyStage, PolicyMeta } from "./enforcer.js";
 
-/** "identity": the periodic re-resolve of users, services and files; "fleet": a verified bundle. */
-export type ApplyTrigger = "startup" | "file-change" | "sighup" | "control" | "identity" | "fleet";
+/**
+ * "identity": the periodic re-resolve of users, services and files; "fleet": a
+ * verified bundle; "signed": a verified local envelope (`proofwall apply --signed`).
+ */
+export type ApplyTrigger =
+  "startup" | "file-change" | "sighup" | "control" | "identity" | "fleet" | "signed";
 
-/** "read" and "check" fail in the daemon, the others in the Enforcer. */
-export type RejectStage = "read" | "check" | ApplyStage;
+/**
+ * "seal": the agent is sealed and the change is not signed; "signature": a
+ * signed change failed verification. These, "read" and "check" fail in the
+ * daemon, the others in the Enforcer.
+ */
+export type RejectStage = "read" | "check" | "seal" | "signature" | ApplyStage;
 
 export type ApplyOutcome =
   | {

@@ -10,6 +10,7 @@ import { knownPaths, nameEvent } from "./event-names.js";
 import type { PathNamer } from "./path-namer.js";
 import { resolveQuery, type ExplainDeps } from "./explain-query.js";
 import { NoKernelEnforcer } from "./no-kernel-enforcer.js";
+import type { SignedControl } from "./signed-control.js";
 import type { ControlRequest, ExplainQuery } from "./wire.js";
 
 export interface HandlerContext {
@@ -21,6 +22,8 @@ export interface HandlerContext {
   readonly namer?: PathNamer;
   /** Runs once the uninstall answer is on its way: the agent exits. */
   readonly afterUninstall?: () => void;
+  /** Signed policies and unseal requests; without it both are refused. */
+  readonly signed?: SignedControl;
 }
 
 export interface Reply {
@@ -83,6 +86,8 @@ function simulate(ctx: HandlerContext, req: Extract<ControlRequest, { op: "simul
   return { ok: true };
 }
 
+const NO_SIGNED = "this agent takes no signed requests";
+
 export async function handle(
   ctx: HandlerContext,
   req: ControlRequest,
@@ -97,10 +102,19 @@ export async function handle(
       return reply.send(await explain(ctx, req.query));
     case "events":
       return events(ctx, req.follow, reply);
-    case "uninstall":
+    case "uninstall": {
+      const refusal = ctx.signed?.uninstallRefusal() ?? null;
+      if (refusal !== null) return reply.send({ ok: false, error: refusal });
       await ctx.daemon.uninstall();
       reply.send({ ok: true });
       return ctx.afterUninstall?.();
+    }
+    case "apply-signed":
+      if (!ctx.signed) return reply.send({ ok: false, error: NO_SIGNED });
+      return reply.send({ ok: true, outcome: await ctx.signed.applyPolicy(req.envelope) });
+    case "unseal":
+      if (!ctx.signed) return reply.send({ ok: false, error: NO_SIGNED });
+      return reply.send(await ctx.signed.unseal(req.envelope));
     case "simulate":
       return reply.send(simulate(ctx, req));
     default:

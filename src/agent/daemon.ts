@@ -15,6 +15,7 @@ import type {
 } from "./enforcer.js";
 import { readPolicyPath, type PolicyText } from "./policy-files.js";
 import { loadPolicy } from "./policy-load.js";
+import type { SealState } from "./seal-state.js";
 
 const RECENT_EVENTS = 1000;
 
@@ -31,7 +32,14 @@ export interface DaemonOptions {
   /** The --policy file or directory; null when policy only arrives over the control API. */
   readonly policyPath: string | null;
   readonly onApply?: (outcome: ApplyOutcome) => void;
+  /** Null when an apply from `trigger` may go ahead, else why not (the seal). */
+  readonly admit?: (trigger: ApplyTrigger) => string | null;
+  /** The seal as `proofwall status` shows it; "off" when the agent has none. */
+  readonly seal?: () => SealState;
 }
+
+/** Applied even when nothing changed: the operator asked for exactly this policy. */
+const FORCED: ReadonlySet<ApplyTrigger> = new Set(["control", "signed"]);
 
 export interface DaemonStatus {
   readonly pid: number;
@@ -39,6 +47,8 @@ export interface DaemonStatus {
   readonly policyPath: string | null;
   readonly enforcer: EnforcerStatus;
   readonly lastApply: ApplyOutcome | null;
+  /** Absent from agents that predate sealing; read as "off". */
+  readonly seal?: SealState;
 }
 
 export class Daemon {
@@ -76,6 +86,8 @@ export class Daemon {
     const path = this.#o.policyPath;
     if (path === null) return Promise.resolve(null);
     return this.#serial(async () => {
+      const refusal = this.#o.admit?.(trigger);
+      if (refusal) return this.#reject(trigger, "seal", [refusal]);
       const read = readPolicyPath(path);
       if (read.kind === "error") return this.#reject(trigger, "read", [read.reason]);
       return this.#apply(read.texts, trigger);
@@ -98,7 +110,20 @@ export class Daemon {
     texts: readonly PolicyText[],
     trigger: ApplyTrigger = "control",
   ): Promise<ApplyOutcome> {
-    return this.#serial(() => this.#apply(texts, trigger));
+    return this.#serial(async () => {
+      const refusal = this.#o.admit?.(trigger);
+      if (refusal) return this.#reject(trigger, "seal", [refusal]);
+      return this.#apply(texts, trigger);
+    });
+  }
+
+  /** Records a change refused before it reached the daemon (a bad signature), as an apply would be. */
+  refuse(
+    trigger: ApplyTrigger,
+    stage: RejectStage,
+    problems: readonly string[],
+  ): Promise<ApplyOutcome> {
+    return this.#serial(async () => this.#reject(trigger, stage, problems));
   }
 
   policy(): { policy: Policy; meta: PolicyMeta } | null {
@@ -112,7 +137,13 @@ export class Daemon {
       policyPath: this.#o.policyPath,
       enforcer: this.#o.enforcer.status(),
       lastApply: this.#last,
+      seal: this.#o.seal?.() ?? { kind: "off" },
     };
+  }
+
+  /** Reports an event from outside the Enforcer (a refused tamper attempt) like a decision. */
+  report(event: DecisionEvent): void {
+    this.#onEvent(event);
   }
 
   recentEvents(): readonly DecisionEvent[] {
@@ -154,12 +185,7 @@ export class Daemon {
     // Same text is not enough: a restarted service has a new cgroup id, a
     // replaced file a new inode, so "unchanged" compares what was resolved.
     const resolved = fingerprint(loaded.policy);
-    if (
-      cur &&
-      cur.meta.hash === loaded.hash &&
-      cur.resolved === resolved &&
-      trigger !== "control"
-    ) {
+    if (cur && cur.meta.hash === loaded.hash && cur.resolved === resolved && !FORCED.has(trigger)) {
       const unchanged: ApplyOutcome = { kind: "unchanged", policy: cur.meta, trigger, time };
       // The periodic re-resolve finds nothing new almost always: not worth a log line.
       return trigger === "identity" ? unchanged : this.#record(unchanged);

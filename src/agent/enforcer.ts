@@ -7,6 +7,7 @@
 import type { ProgramHash } from "../fleet/model.js";
 import type { Logger } from "pino";
 import type { FileKey } from "../abi/file-key.js";
+import type { TamperEvent } from "../protect/records.js";
 import type { Action, Mode, Policy, Protocol, Request, RequestKind } from "../policy/index.js";
 
 /** Identifies one applied policy: what the operator sees in `proofwall status`. */
@@ -95,7 +96,11 @@ export type EventResource =
 export interface DecisionEvent {
   /** Milliseconds since the epoch. */
   readonly time: number;
-  readonly hook: RequestKind;
+  /**
+   * The request kind a policy hook decided, or the self-protection hook that
+   * refused a tamper attempt (ruleId null; src/agent/tamper-event.ts).
+   */
+  readonly hook: RequestKind | TamperEvent["hook"];
   readonly action: Action;
   /** The deciding rule, or null when the class default decided. */
   readonly ruleId: string | null;

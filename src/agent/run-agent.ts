@@ -1,21 +1,26 @@
-// `proofwall agent`: wires the Daemon to its Enforcer, the control socket, the
-// metrics endpoint, the policy watcher and the signals. SIGHUP reloads;
-// SIGTERM and SIGINT stop without removing pins, so enforcement outlives the
-// agent; an uninstall request removes enforcement and exits with
-// EXIT_UNINSTALLED, which the systemd unit does not restart.
+// `proofwall agent`: wires the Daemon to its Enforcer, the seal, the control
+// socket, the metrics endpoint, the policy watcher and the signals. SIGHUP
+// reloads; SIGTERM and SIGINT stop without removing pins, so enforcement
+// outlives the agent; an uninstall request removes enforcement and exits with
+// EXIT_UNINSTALLED, which the systemd unit does not restart. A sealed agent
+// ignores SIGTERM and SIGINT (the kernel refuses them from other processes;
+// these would come from its own terminal) and takes only signed changes.
 import { readFileSync, rmSync } from "node:fs";
-import { pino, type Logger } from "pino";
+import { pino } from "pino";
 import { cgroup2Root, systemResolver } from "../policy/system-resolver.js";
+import type { SealPolicy } from "../protect/seal.js";
 import { systemAccounts } from "./accounts.js";
+import { startEngine, type AgentEngine } from "./agent-engine.js";
 import { listenControl } from "./control-server.js";
 import { Daemon } from "./daemon.js";
-import type { Enforcer } from "./enforcer.js";
 import { AgentMetrics } from "./metrics.js";
 import { listenMetrics, parseHostPort } from "./metrics-server.js";
-import { NoKernelEnforcer } from "./no-kernel-enforcer.js";
 import { PathNamer } from "./path-namer.js";
 import type { PolicyCheckMode } from "../enforce/gate.js";
 import type { FleetDeps, FleetHandle, FleetOptions } from "../fleet/start-fleet.js";
+import { loadSignedChanges } from "./signed-changes.js";
+import { signedControl } from "./signed-control.js";
+import { tamperDecision } from "./tamper-event.js";
 import { watchPolicyPath, type PolicyWatch } from "./watch.js";
 
 export const EXIT_UNINSTALLED = 10;
@@ -37,6 +42,15 @@ export interface AgentOptions {
   readonly mapCapacity?: { readonly maxRules: number; readonly maxObjects: number };
   /** How often identities (cgroup ids, inodes, uids) are re-resolved; 0: never. */
   readonly resolveIntervalMs: number;
+  /** Seal once a policy is in force (kernel engine only; docs/threat-model.md). */
+  readonly seal: boolean;
+  /** What the seal refuses besides touching Proofwall: module loading, kexec, lockdown. */
+  readonly sealSwitches: readonly SealPolicy[];
+  /** Public keys for signed local changes (and fleet bundles); read once, at start. */
+  readonly trustedKeys: string;
+  /** This host's labels and name, which a signed change's selector must select. */
+  readonly labels: string;
+  readonly hostName: string | null;
   /** Policy from a fleet (src/fleet/) instead of --policy; null without one. */
   readonly fleet?: FleetOptions | null;
 }
@@ -53,23 +67,18 @@ async function checkFleetFor(o: AgentOptions) {
   return (d: FleetDeps) => startFleet(checked, d);
 }
 
-async function kernelEnforcer(o: AgentOptions, log: Logger, namer: PathNamer): Promise<Enforcer> {
-  // Imported only here: the no-kernel agent never loads libbpf.
-  const { createKernelEnforcer } = await import("../enforce/index.js");
-  return createKernelEnforcer({
-    stateDir: o.stateDir,
-    log,
-    pinRoot: o.pinRoot,
-    namer,
-    policyCheck: o.policyCheck,
-    allowUnverified: o.allowUnverified,
-    ...(o.mapCapacity ? { engine: o.mapCapacity } : {}),
-  });
-}
-
 function explainDeps() {
   const root = cgroup2Root(readFileSync("/proc/self/mounts", "utf8"));
   return { resolver: systemResolver(), accounts: systemAccounts(), cgroupRoot: root };
+}
+
+/** Seals once a policy is in force: after the first successful apply, or at once over adopted pins. */
+function sealWhenInForce(engine: AgentEngine): () => void {
+  return () => {
+    const { seal, guardSet, enforcer } = engine;
+    if (!seal?.pendingSeal || !guardSet || enforcer.status().state.kind !== "enforcing") return;
+    seal.sealNow(guardSet());
+  };
 }
 
 export async function runAgent(o: AgentOptions): Promise<void> {
@@ -78,8 +87,11 @@ export async function runAgent(o: AgentOptions): Promise<void> {
   if (o.metrics !== null && metricsAt === null)
     throw new Error(`agent: --metrics ${o.metrics}: expected host:port`);
   const startFleetLater = await checkFleetFor(o);
+  const signed = loadSignedChanges({ ...o, required: o.seal });
   const namer = new PathNamer();
-  const enforcer = o.kernel ? await kernelEnforcer(o, log, namer) : new NoKernelEnforcer();
+  const engine = await startEngine(o, log, namer);
+  const { enforcer, seal } = engine;
+  const trySeal = sealWhenInForce(engine);
   const metrics = new AgentMetrics();
   const daemon = new Daemon({
     enforcer,
@@ -87,9 +99,13 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     log,
     stateDir: o.stateDir,
     policyPath: o.policy,
-    onApply: (outcome) => metrics.observeApply(outcome),
+    onApply: (outcome) => (metrics.observeApply(outcome), trySeal()),
+    admit: (trigger) => seal?.admit(trigger) ?? null,
+    seal: () => seal?.state() ?? { kind: "off" },
   });
+  seal?.onTamper((e) => daemon.report(tamperDecision(e)));
   await daemon.start();
+  trySeal();
   const fleet: FleetHandle | null =
     (await startFleetLater?.({ target: daemon, enforcer, stateDir: o.stateDir, log })) ?? null;
   const ctx = {
@@ -99,6 +115,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     explainDeps,
     namer,
     afterUninstall: () => void shutdown("uninstall request", EXIT_UNINSTALLED),
+    signed: signedControl({ daemon, signed, seal, log }),
   };
   const control = await listenControl(o.control, ctx, log);
   const http = metricsAt
@@ -121,8 +138,14 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     await control.close();
     rmSync(o.control, { force: true });
     await daemon.stop();
+    await seal?.stop();
     process.exit(code);
   }
+  const onStopSignal = (sig: string) => {
+    if (seal?.isSealed)
+      return log.warn({ signal: sig }, "sealed: ignoring the signal; lift the seal first");
+    void shutdown(sig, 0);
+  };
   // A restarted service has a new cgroup id, a replaced binary a new inode:
   // re-resolving keeps rules on them; an unchanged result applies nothing.
   const resolveTimer =
@@ -130,10 +153,16 @@ export async function runAgent(o: AgentOptions): Promise<void> {
       ? setInterval(() => void daemon.refreshIdentities(), o.resolveIntervalMs).unref()
       : null;
   process.on("SIGHUP", () => void daemon.reload("sighup"));
-  process.on("SIGTERM", () => void shutdown("SIGTERM", 0));
-  process.on("SIGINT", () => void shutdown("SIGINT", 0));
+  process.on("SIGTERM", () => onStopSignal("SIGTERM"));
+  process.on("SIGINT", () => onStopSignal("SIGINT"));
   log.info(
-    { control: o.control, metrics: o.metrics, policy: o.policy, engine: enforcer.kind },
+    {
+      control: o.control,
+      metrics: o.metrics,
+      policy: o.policy,
+      engine: enforcer.kind,
+      seal: daemon.status().seal?.kind,
+    },
     "agent ready",
   );
 }

@@ -46,6 +46,10 @@ export const requestSchema = z.discriminatedUnion("op", [
   z.strictObject({ op: z.literal("explain"), query: explainQuery }),
   z.strictObject({ op: z.literal("events"), follow: z.boolean() }),
   z.strictObject({ op: z.literal("uninstall") }),
+  /** A signed envelope's JSON text (`proofwall apply --signed`). */
+  z.strictObject({ op: z.literal("apply-signed"), envelope: z.string().min(1) }),
+  /** A signed unseal request's JSON text (`proofwall unseal --signed`). */
+  z.strictObject({ op: z.literal("unseal"), envelope: z.string().min(1) }),
   z.strictObject({
     op: z.literal("simulate"),
     query: explainQuery,

@@ -9,6 +9,7 @@ import {
   addFleetAccessOptions,
   type FleetAccessOpts,
 } from "./fleet-options.js";
+import type { SealPolicy } from "../protect/seal.js";
 
 interface Opts extends FleetAccessOpts {
   policy?: string;
@@ -29,6 +30,27 @@ interface Opts extends FleetAccessOpts {
   trustedKeys: string;
   fleetHeartbeat: string;
   fleetTtl: string;
+  seal?: boolean;
+  sealAllow: string;
+}
+
+/** `--seal-allow` words and the seal switch each one turns off. */
+const SEAL_SWITCHES = { modules: "denyModules", kexec: "denyKexec", lockdown: "lockdown" } as const;
+
+/** Every switch but those `--seal-allow` names; throws naming a word it does not know. */
+export function sealSwitches(allow: string): SealPolicy[] {
+  const words = allow
+    .split(",")
+    .map((w) => w.trim())
+    .filter(Boolean);
+  const bad = words.filter((w) => !(w in SEAL_SWITCHES));
+  if (bad.length > 0)
+    throw new Error(
+      `--seal-allow ${allow}: unknown ${bad.join(", ")} (expected modules, kexec, lockdown)`,
+    );
+  return (Object.keys(SEAL_SWITCHES) as (keyof typeof SEAL_SWITCHES)[])
+    .filter((w) => !words.includes(w))
+    .map((w) => SEAL_SWITCHES[w]);
 }
 
 function capacity(text: string, option: string): number {
@@ -105,12 +127,25 @@ export function register(program: Command): void {
       "10",
     )
     .option("--fleet <url>", `take signed policy bundles from ${FLEET_URL_HELP}`)
-    .option("--labels <k=v,...>", "this host's labels, matched by bundle selectors", "")
+    .option(
+      "--labels <k=v,...>",
+      "this host's labels, matched by the selectors of bundles and signed changes",
+      "",
+    )
     .option("--host-name <name>", "the name this host reports to the fleet (default: hostname)")
     .option(
       "--trusted-keys <file>",
-      "public keys bundles must be signed with",
+      "public keys that sign fleet bundles and local signed changes (read once, at start)",
       "/etc/proofwall/trusted-keys",
+    )
+    .option(
+      "--seal",
+      "once a policy is in force, let no other process (root included) touch Proofwall; then only signed changes apply",
+    )
+    .option(
+      "--seal-allow <what>",
+      "what the seal leaves allowed, comma-separated: modules, kexec, lockdown (default: none)",
+      "",
     )
     .option("--fleet-heartbeat <ms>", "how often the fleet status is rewritten", "5000")
     .option("--fleet-ttl <s>", "status lease: a host silent this long shows as dead", "15");
@@ -118,6 +153,13 @@ export function register(program: Command): void {
     .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
     .action(async (o: Opts) => {
       const { runAgent } = await import("../agent/run-agent.js");
+      let switches: SealPolicy[];
+      try {
+        switches = sealSwitches(o.sealAllow);
+      } catch (e) {
+        console.error((e as Error).message);
+        return process.exit(2);
+      }
       await runAgent({
         policy: o.policy ?? null,
         kernel: o.kernel,
@@ -133,6 +175,11 @@ export function register(program: Command): void {
           maxRules: capacity(o.maxRules, "--max-rules"),
           maxObjects: capacity(o.maxObjects, "--max-objects"),
         },
+        seal: o.seal === true,
+        sealSwitches: switches,
+        trustedKeys: o.trustedKeys,
+        labels: o.labels,
+        hostName: o.hostName ?? null,
         fleet: fleetOptions(o),
       }).catch((e: unknown) => {
         // Bad options (--metrics, --fleet, --labels, trusted keys) or a failed

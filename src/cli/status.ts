@@ -2,6 +2,7 @@
 import type { Command } from "commander";
 import type { ApplyOutcome } from "../agent/apply-outcome.js";
 import type { DaemonStatus } from "../agent/daemon.js";
+import { renderSeal } from "../agent/seal-state.js";
 import { EXIT, err, out, withControl } from "./control-common.js";
 
 function lastApply(a: ApplyOutcome | null): string[] {
@@ -35,6 +36,7 @@ export function renderStatus(s: DaemonStatus): string[] {
   return [
     `agent:        pid ${s.pid}, engine ${e.kind}, since ${s.startedAt}`,
     `policy path:  ${s.policyPath ?? "none (control API only)"}`,
+    `seal:         ${e.kind === "no-kernel" ? "none (no kernel engine)" : renderSeal(s.seal ?? { kind: "off" })}`,
     ...policy,
     `hooks:        ${hooks}`,
     ...decisions,

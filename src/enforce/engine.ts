@@ -10,7 +10,9 @@ import type { MapImage } from "../compile/image.js";
 import { activeGeneration, switchTo, type PolicyMapSet } from "./generations.js";
 import { kernelShape } from "./kernel-shape.js";
 import { decodeDecision, type PwDecision } from "../abi/decision.js";
-import { adoptPins, pinAll, unpinAll, type NamedLink } from "./pins.js";
+import { adoptPins, pinAll, pinnedObjects, unpinAll, type NamedLink } from "./pins.js";
+import type { PinnedObject } from "../protect/pin-check.js";
+import type { ObjectKey } from "../protect/records.js";
 import { readFileSync } from "node:fs";
 import { sha256 } from "../verifier/certificate/index.js";
 import type { BuildRecord, LiveProgram } from "./attestation.js";
@@ -179,6 +181,46 @@ export class Engine implements AsyncDisposable {
         .map((p) => ({ name: p.name, object: ENFORCE_OBJECTS[i] ?? "?", tag: p.info().tag })),
     );
     return { objects, programs };
+  }
+
+  /**
+   * Every map, program and link of this engine by kernel id, for
+   * self-protection. An adopted engine knows its programs through its links
+   * and only its pinned maps: the objects' .rodata is frozen by libbpf and
+   * their .bss is never read, so neither can change a decision.
+   */
+  objectIds(): ObjectKey[] {
+    const maps = this.objects.flatMap((o) => o.maps().map((m) => m.id));
+    for (const m of this.shared.values()) maps.push(m.id);
+    const progs =
+      this.origin === "loaded"
+        ? this.objects.flatMap((o) => o.programs().map((p) => p.id))
+        : this.attached.map((a) => a.link.programId);
+    return [
+      ...[...new Set(maps)].map((id) => ({ kind: "map" as const, id })),
+      ...progs.map((id) => ({ kind: "prog" as const, id })),
+      ...this.attached.map((a) => ({ kind: "link" as const, id: a.link.id })),
+    ];
+  }
+
+  /**
+   * Programs of the enforce objects that have no link here. Always none for a
+   * loaded engine; an adopted one has only the links it found pinned, and a
+   * pin removed while no agent was sealed takes its hook with it.
+   */
+  missingHooks(): string[] {
+    if (this.origin === "loaded") return [];
+    const attached = new Set(this.attached.map((a) => a.name));
+    const expected = ENFORCE_OBJECTS.flatMap((name) => {
+      using obj = BpfObject.open(bpfObjectPath(name)); // read from the file, never loaded
+      return obj.programs().map((p) => p.name);
+    });
+    return expected.filter((name) => !attached.has(name));
+  }
+
+  /** The pins under `dir` (as pin() made them) and the ids they must name. */
+  pinnedObjects(dir: string): PinnedObject[] {
+    return pinnedObjects(dir, this.shared, this.attached);
   }
 
   /** Detaches every program; the maps stay until dispose. */

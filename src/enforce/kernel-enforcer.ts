@@ -27,6 +27,8 @@ import { decisionEvent, hookLabel } from "./decision-event.js";
 import { Engine, ENFORCE_OBJECTS, type EngineOptions } from "./engine.js";
 import { certificateGate, policyProblem, policySolver, type PolicyCheckMode } from "./gate.js";
 import type { ScriptSolver } from "../verifier/smt/solver.js";
+import type { PinnedObject } from "../protect/pin-check.js";
+import type { ObjectKey } from "../protect/records.js";
 import { entriesByGeneration, readLiveImage } from "./live-image.js";
 import type { ProgramHash } from "../fleet/model.js";
 import {
@@ -51,6 +53,15 @@ export interface KernelEnforcerOptions extends EnforcerOptions {
   readonly allowUnverified?: boolean;
 }
 
+export interface GuardSet {
+  readonly objects: readonly ObjectKey[];
+  /** The directory tree of the engine's pins. */
+  readonly pinDir: string;
+  readonly pins: readonly PinnedObject[];
+  /** Hooks of the enforce objects that nothing attaches (an adopted engine short of a link). */
+  readonly missingHooks: readonly string[];
+}
+
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export class KernelEnforcer implements Enforcer {
@@ -73,6 +84,17 @@ export class KernelEnforcer implements Enforcer {
 
   get pinDir(): string {
     return this.#pinDir;
+  }
+
+  /** What self-protection must guard: every object by id, and the pins with their ids. */
+  guardSet(): GuardSet {
+    const engine = this.#live();
+    return {
+      objects: engine.objectIds(),
+      pinDir: this.#pinDir,
+      pins: engine.pinnedObjects(this.#pinDir),
+      missingHooks: engine.missingHooks(),
+    };
   }
 
   async start(): Promise<StartResult> {

@@ -5,6 +5,7 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { BpfLink, BpfMap } from "../kernel/index.js";
+import type { PinnedObject } from "../protect/pin-check.js";
 
 export interface NamedLink {
   /** The program's name, e.g. "pw_file_open". */
@@ -56,6 +57,22 @@ export function adoptPins(
   }
   if (links.length === 0) throw new Error(`adopt pins under ${dir}: no links are pinned`);
   return { maps, links };
+}
+
+/** Where pinAll() put each map and link under `dir`, with the id each pin must name. */
+export function pinnedObjects(
+  dir: string,
+  maps: ReadonlyMap<string, BpfMap>,
+  links: readonly NamedLink[],
+): PinnedObject[] {
+  return [
+    ...[...maps].map(([name, m]) => ({
+      path: join(dir, MAPS, name),
+      kind: "map" as const,
+      id: m.id,
+    })),
+    ...links.map((l) => ({ path: join(dir, LINKS, l.name), kind: "link" as const, id: l.link.id })),
+  ];
 }
 
 /**

@@ -49,6 +49,11 @@ export class BpfLink implements Disposable {
     }
   }
 
+  /** The id of the program this link attaches (for a link adopted from a pin). */
+  get programId(): number {
+    return linkedProgramIdOfFd(this.fd, `link ${this.description}`);
+  }
+
   pin(path: string): void {
     callInt(`pin link ${this.description} at ${path}`, () =>
       native.bpf_link__pin(this.live(), path),

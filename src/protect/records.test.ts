@@ -10,6 +10,7 @@ import {
   OBJECT_KEY_LAYOUT,
   OBJECT_KEY_SIZE,
   ObjectKind,
+  PinKind,
   ProtectHook,
   SEAL_LAYOUT,
   SEAL_SIZE,
@@ -62,6 +63,7 @@ test("enum pw_protect_hook matches", () =>
   assertEnum("pw_protect_hook", ProtectHook, "PW_PROTECT_"));
 test("enum pw_object_kind matches", () => assertEnum("pw_object_kind", ObjectKind, "PW_OBJECT_"));
 test("enum pw_seal_flag matches", () => assertEnum("pw_seal_flag", SealFlag, "PW_SEAL_"));
+test("enum pw_pin_kind matches", () => assertEnum("pw_pin_kind", PinKind, "PW_PIN_"));
 
 test("a seal survives encode and decode, flags included", () => {
   const seal = {
@@ -94,6 +96,7 @@ test("a tamper event decodes every field and names unknown hooks", () => {
   raw.writeUInt32LE(ProtectHook.taskKill, L.hook);
   raw.writeUInt32LE(9, L.detail);
   raw.write("bash", L.comm);
+  raw.writeBigUInt64LE(4242n, L.cgroup_id);
   assert.deepEqual(decodeTamperEvent(raw), {
     tsNs: 5n,
     target: 31n,
@@ -103,8 +106,9 @@ test("a tamper event decodes every field and names unknown hooks", () => {
     hook: "taskKill",
     detail: 9,
     comm: "bash",
+    cgroupId: 4242n,
   });
   raw.writeUInt32LE(77, L.hook);
   assert.equal(decodeTamperEvent(raw).hook, "unknown(77)");
-  assert.throws(() => decodeTamperEvent(raw.subarray(0, 10)), /expected 56/);
+  assert.throws(() => decodeTamperEvent(raw.subarray(0, 10)), /expected 64/);
 });

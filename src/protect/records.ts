@@ -23,6 +23,10 @@ export type ProtectHookName = keyof typeof ProtectHook;
 export const ObjectKind = { map: 1, prog: 2, link: 3 } as const;
 export type ObjectKindName = keyof typeof ObjectKind;
 
+/** enum pw_pin_kind: what pw_guarded_pins says of an inode. */
+export const PinKind = { object: 1, dir: 2 } as const;
+export type PinKindName = keyof typeof PinKind;
+
 /** enum pw_seal_flag */
 export const SealFlag = { active: 1, denyModules: 2, denyKexec: 4, lockdown: 8 } as const;
 export type SealFlagName = keyof typeof SealFlag;
@@ -51,8 +55,9 @@ export const TAMPER_EVENT_LAYOUT = {
   detail: 32,
   pad: 36,
   comm: 40,
+  cgroup_id: 56,
 } as const;
-export const TAMPER_EVENT_SIZE = 56;
+export const TAMPER_EVENT_SIZE = 64;
 const COMM_LEN = 16;
 
 export interface ObjectKey {
@@ -121,6 +126,8 @@ export interface TamperEvent {
   /** bpf command, signal, ptrace mode, fmode, inode mask, ... */
   readonly detail: number;
   readonly comm: string;
+  /** The caller's cgroup v2 id. */
+  readonly cgroupId: bigint;
 }
 
 function hookName(value: number): TamperEvent["hook"] {
@@ -146,5 +153,6 @@ export function decodeTamperEvent(record: Buffer): TamperEvent {
     hook: hookName(record.readUInt32LE(L.hook)),
     detail: record.readUInt32LE(L.detail),
     comm: comm.subarray(0, nul < 0 ? COMM_LEN : nul).toString("utf8"),
+    cgroupId: record.readBigUInt64LE(L.cgroup_id),
   };
 }

@@ -5,6 +5,7 @@
 import {
   closeSync,
   constants,
+  lstatSync,
   mkdirSync,
   openSync,
   readdirSync,
@@ -17,19 +18,25 @@ import { encodeFileKey } from "../abi/file-key.js";
 import { fileKeyOf } from "../identity/file.js";
 import { bpfObjectPath } from "../paths.js";
 import { EventLog } from "./event-log.js";
+import type { PinnedObject } from "./pin-check.js";
 import {
+  PinKind,
   decodeTamperEvent,
   encodeObjectKey,
   type ObjectKey,
+  type PinKindName,
   type Seal,
   type TamperEvent,
 } from "./records.js";
 import { sealAgent, unsealAgent, type SealPolicy } from "./seal.js";
 
-export const DEFAULT_PIN_DIR = "/sys/fs/bpf/proofwall";
+/** The agent pins self-protection in `<pin root>/protect`, beside `<pin root>/enforce`. */
+export const DEFAULT_PIN_DIR = "/sys/fs/bpf/proofwall/protect";
 /** Maps that are pinned (the others, like .bss, are only guarded by id). */
 const PINNED_MAPS = ["pw_seal", "pw_guarded_objs", "pw_guarded_pins", "pw_tamper_evts"] as const;
 const PRESENT = Buffer.from([1]);
+/** Tamper events kept for waitFor(); older ones are only counted. */
+const KEPT_EVENTS = 10_000;
 
 export interface SelfProtectOptions {
   readonly pinDir?: string;
@@ -37,9 +44,10 @@ export interface SelfProtectOptions {
 }
 
 export class SelfProtect implements AsyncDisposable {
-  readonly log = new EventLog<TamperEvent>();
+  readonly log = new EventLog<TamperEvent>(KEPT_EVENTS);
   readonly guardedIds: ObjectKey[] = [];
   readonly pins: string[] = [];
+  private readonly pinnedObjects: PinnedObject[] = [];
   private sealed: Seal | undefined;
   private readonly links: BpfLink[] = [];
   private reader: RingBufferReader | undefined;
@@ -80,9 +88,34 @@ export class SelfProtect implements AsyncDisposable {
     this.guardedIds.push(key);
   }
 
-  /** Makes this process the only one that may touch Proofwall. */
-  seal(policy: readonly SealPolicy[] = []): Seal {
-    this.sealed = sealAgent(this.object.map("pw_seal"), fileKeyOf(this.pinDir), policy);
+  /** Guards one pinned object (nobody else may open it) or directory (nor change its entries). */
+  guardPin(path: string, kind: PinKindName): void {
+    const value = Buffer.from([PinKind[kind]]);
+    this.object.map("pw_guarded_pins").update(encodeFileKey(fileKeyOf(path)), value);
+  }
+
+  /** Guards `dir`, every directory under it and every pin in them; returns how many. */
+  guardTree(dir: string): number {
+    this.guardPin(dir, "dir");
+    let count = 1;
+    for (const name of readdirSync(dir)) {
+      const path = join(dir, name);
+      if (lstatSync(path).isDirectory()) {
+        count += this.guardTree(path);
+      } else {
+        this.guardPin(path, "object");
+        count++;
+      }
+    }
+    return count;
+  }
+
+  /**
+   * Makes this process the only one that may touch Proofwall. `root` is the
+   * directory every guarded pin lives under; its bpffs may not be unmounted.
+   */
+  seal(policy: readonly SealPolicy[] = [], root = this.pinDir): Seal {
+    this.sealed = sealAgent(this.object.map("pw_seal"), fileKeyOf(root), policy);
     return this.sealed;
   }
 
@@ -94,6 +127,11 @@ export class SelfProtect implements AsyncDisposable {
 
   get isSealed(): boolean {
     return this.sealed !== undefined;
+  }
+
+  /** This object's own pins and the ids they must name (for checkPins after the seal). */
+  ownPins(): readonly PinnedObject[] {
+    return [...this.pinnedObjects];
   }
 
   async [Symbol.asyncDispose](): Promise<void> {
@@ -111,18 +149,22 @@ export class SelfProtect implements AsyncDisposable {
     if (readdirSync(this.pinDir).length > 0)
       throw new Error(`pin under ${this.pinDir}: not empty (another agent, or stale pins)`);
     this.dirFd = openSync(this.pinDir, constants.O_RDONLY | constants.O_DIRECTORY);
-    for (const name of PINNED_MAPS)
-      this.pinned(join(this.pinDir, name), (p) => this.map(name).pin(p));
+    this.guardPin(this.pinDir, "dir");
+    for (const name of PINNED_MAPS) {
+      const map = this.map(name);
+      this.pinned(join(this.pinDir, name), "map", map.id, (p) => map.pin(p));
+    }
     for (const [i, link] of this.links.entries()) {
       const prog = this.object.programs()[i]?.name ?? `link${i}`;
-      this.pinned(join(this.pinDir, `link_${prog}`), (p) => link.pin(p));
+      this.pinned(join(this.pinDir, `link_${prog}`), "link", link.id, (p) => link.pin(p));
     }
   }
 
-  private pinned(path: string, pin: (path: string) => void): void {
+  private pinned(path: string, kind: PinnedObject["kind"], id: number, pin: (p: string) => void) {
     pin(path);
     this.pins.push(path);
-    this.object.map("pw_guarded_pins").update(encodeFileKey(fileKeyOf(path)), PRESENT);
+    this.pinnedObjects.push({ path, kind, id });
+    this.guardPin(path, "object");
   }
 
   private guardOwnObjects(): void {
@@ -134,6 +176,7 @@ export class SelfProtect implements AsyncDisposable {
   /** Unpins and detaches; only works unsealed (or as the agent). */
   private teardown(): void {
     for (const path of this.pins.splice(0)) unlinkSync(path);
+    this.pinnedObjects.splice(0);
     for (const link of this.links.splice(0)) link[Symbol.dispose]();
     if (this.dirFd >= 0) {
       closeSync(this.dirFd);
