@@ -2,7 +2,7 @@
 // `npm run redteam`: the red-team suite (src/redteam/) against the real agent,
 // in the test VM unless already inside it. Prints the table; exits non-zero
 // when anything leaked, was not blocked, or was not logged.
-//   npm run redteam [-- --audit | --sealed]
+//   npm run redteam [-- --audit | --unsealed]
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
 
@@ -16,7 +16,7 @@ const argv =
         "vm",
         "run",
         "--timeout",
-        "900",
+        "1800",
         "--",
         process.execPath,
         main,

@@ -69,7 +69,7 @@ if (wantKernel) {
         "vm",
         "run",
         "--timeout",
-        "900",
+        "1800",
         "--",
         process.execPath,
         "--test",

@@ -2,7 +2,6 @@
 // each) of attempts (one concrete attack each). An attempt runs as the
 // attacker and returns what happened; the suite then decides whether it was
 // blocked, whether anything leaked, and whether the agent logged it.
-import type { SigningKey } from "../signing/index.js";
 import type { Secrets } from "./world.js";
 
 export type Group = "file" | "network" | "evasion" | "tamper";
@@ -32,10 +31,20 @@ export interface AgentHandle {
   readonly policyFile: string;
   readonly pinRoot: string;
   readonly control: string;
-  /** The install key a sealed agent trusts for policy changes; null unsealed. */
-  readonly signingKey: SigningKey | null;
+  /** The policy the suite started the agent with (the file on disk may be edited since). */
+  readonly policyText: string;
+  readonly sealed: boolean;
+  /**
+   * Writes `text` as a policy signed with the install key at `version`, as
+   * an operator would for `proofwall apply --signed`; returns the file.
+   */
+  signPolicy(text: string, version: number): string;
+  /** Runs `proofwall <args>` as the operator; throws unless it exits 0. */
+  operator(args: readonly string[]): void;
+  /** The operator's signed unseal: a sealed agent accepts it and stays up, unsealed. */
+  unseal(): void;
   kill9(): Promise<void>;
-  /** Starts the agent again (it adopts the pins) and reconnects the event feed. */
+  /** Starts the agent again (it adopts the pins, and seals if sealed) and reconnects the event feed. */
   restart(): Promise<void>;
 }
 

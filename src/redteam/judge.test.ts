@@ -45,6 +45,8 @@ test("a refusal is blocked; another failure is neither blocked nor leaked", () =
     judge(attempt, evidence(ran(3, "", "refused: recvmsg: dropped\n"))).outcome,
     "blocked",
   );
+  const umount = "umount: /sys/fs/bpf: must be superuser to unmount.\n";
+  assert.equal(judge(attempt, evidence(ran(32, "", umount))).outcome, "blocked");
   assert.equal(
     judge(attempt, evidence(ran(1, "", "cat: x: No such file or directory\n"))).outcome,
     "failed",

@@ -12,7 +12,9 @@ export type Outcome = "blocked" | "leaked" | "failed";
 
 /** What the network attempt programs print once the data left (redteam/net-send.c). */
 const SENT = /^sent \d+ bytes$/m;
-const REFUSAL = /Operation not permitted|Permission denied|^refused: /im;
+/** strerror(EPERM/EACCES); util-linux umount words EPERM as "must be superuser". */
+const REFUSAL =
+  /Operation not permitted|Permission denied|must be superuser to unmount|^refused: /im;
 
 /**
  * Why the attacker's directory holds the secret, or null: a secret file

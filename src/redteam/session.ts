@@ -2,11 +2,11 @@
 // cgroup, loot directory and services, then waits for the agent's event from
 // that cgroup and judges the evidence. Survives an agent restart (the kill -9
 // row) by reconnecting the event feed.
-import { mkdtempSync } from "node:fs";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { AgentHarness } from "../agent/agent-harness.js";
 import type { NamedEvent } from "../agent/event-names.js";
-import type { AgentHandle, Attempt, AttemptContext, Ran } from "./attempt.js";
+import type { AgentHandle, Attempt, AttemptContext, ExpectedEvent, Ran } from "./attempt.js";
 import { EventFeed } from "./event-feed.js";
 import { judge } from "./judge.js";
 import {
@@ -26,14 +26,23 @@ const EVENT_WAIT_MS = 15_000;
 const describe = (e: NamedEvent) => `${e.hook} ${e.ruleId ?? "(no rule)"}`;
 
 function agentHandle(h: AgentHarness, feed: EventFeed, args: readonly string[]): AgentHandle {
+  const operator = (argv: readonly string[]) => {
+    const r = h.cli(argv);
+    if (r.code !== 0)
+      throw new Error(`proofwall ${argv[0]}: exit ${r.code}: ${r.stderr}${r.stdout}`);
+  };
   return {
     get pid() {
       return h.pid;
     },
     policyFile: h.policyFile,
+    policyText: readFileSync(h.policyFile, "utf8"),
     pinRoot: PIN_ROOT,
     control: h.socket,
-    signingKey: null,
+    sealed: h.sealed,
+    signPolicy: (text, version) => h.signPolicy(text, version),
+    operator,
+    unseal: () => operator(["unseal", "--signed", h.signUnseal()]),
     async kill9() {
       h.signal("SIGKILL");
       await h.exited();
@@ -50,7 +59,11 @@ export class Session {
   readonly #feed = new EventFeed();
   readonly #agent: AgentHandle;
 
-  /** `refusal`: the action the agent reports for a refusal ("audit" in audit mode). */
+  /**
+   * `refusal`: the action the agent reports for a policy's refusal ("audit"
+   * in audit mode). A tamper refusal (no rule) is always "deny": the seal
+   * does not follow the policy's mode.
+   */
   constructor(
     private readonly stage: Stage,
     harness: AgentHarness,
@@ -113,10 +126,14 @@ export class Session {
     attempt: Attempt,
     ran: Ran,
   ): Promise<{ event: NamedEvent | null; seen: string | null }> {
+    const refusal = (x: ExpectedEvent) => (x.rule === null ? "deny" : this.refusal);
     const ours = (e: NamedEvent) =>
-      e.cgroupId === ran.cgroupId.toString() && e.action === this.refusal;
+      e.cgroupId === ran.cgroupId.toString() && (e.action === this.refusal || e.action === "deny");
     const expected = (e: NamedEvent) =>
-      ours(e) && attempt.expect.some((x) => x.hook === e.hook && x.rule === e.ruleId);
+      ours(e) &&
+      attempt.expect.some(
+        (x) => x.hook === e.hook && x.rule === e.ruleId && e.action === refusal(x),
+      );
     const event =
       attempt.expect.length === 0 ? null : await this.#feed.waitFor(expected, EVENT_WAIT_MS);
     const seen = event ?? this.#feed.all(ours)[0] ?? null;

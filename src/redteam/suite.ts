@@ -21,7 +21,7 @@ export const ROWS: readonly Row[] = [...FILE_ROWS, ...NET_ROWS, ...EVASION_ROWS,
 const AGENT_ARGS = ["--debounce", "500", "--resolve-interval", "0"];
 
 export interface SuiteOptions {
-  /** Start the agent sealed and run the tamper rows that need it. */
+  /** Start the agent sealed and run the tamper rows that need it (unsealed: listed as pending). */
   readonly sealed: boolean;
   /**
    * "audit" runs the same policy in audit mode: the self-check that the suite
@@ -64,9 +64,12 @@ async function runRows(s: Session, o: SuiteOptions): Promise<RowResult[]> {
 }
 
 export async function runRedteam(o: SuiteOptions): Promise<Report> {
-  if (o.sealed) throw new Error("redteam: --sealed needs the agent's seal (not in this build)");
   const stage = await setUpStage();
-  const harness = new AgentHarness(redteamPolicy(o.mode), { kernel: true, pinRoot: PIN_ROOT });
+  const harness = new AgentHarness(redteamPolicy(o.mode), {
+    kernel: true,
+    pinRoot: PIN_ROOT,
+    seal: o.sealed,
+  });
   try {
     await harness.start(AGENT_ARGS);
     const session = new Session(
@@ -81,6 +84,9 @@ export async function runRedteam(o: SuiteOptions): Promise<Report> {
     session.close();
     return { mode: o.mode, controls, rows };
   } finally {
+    // Sealed, uninstall is refused like any other change: the operator unseals first.
+    if (harness.sealed && harness.running)
+      harness.cli(["unseal", "--signed", harness.signUnseal()]);
     const un = harness.cli(["uninstall"]);
     if (un.code !== 0) o.say(`uninstall failed: ${un.stderr}${un.stdout}`);
     await harness.stop();

@@ -1,20 +1,17 @@
 // Tampering as root: going after the agent and its kernel objects instead of
 // the data. Most of these hold only once the agent is sealed (the seal, the
-// bpf() guards and signed policy changes of src/protect/); until the agent
-// seals, they are listed as pending and never run, because each would
-// succeed and take the rest of the suite down with it.
-//
-// Assumption to confirm when the sealed agent lands: it reports refusals of
-// bpf/self_protect.bpf.c through its event stream, with the hook named as in
+// bpf() guards and signed policy changes of src/protect/); an unsealed run
+// lists them as pending and never runs them, because each would succeed and
+// take the rest of the suite down with it. The sealed agent reports each
+// refusal of bpf/self_protect/ as an event with the hook named as in
 // src/protect/records.ts (ProtectHookName) and no rule.
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { CLI } from "../agent/agent-harness.js";
 import { bpfObjectPath } from "../paths.js";
 import type { ProtectHookName } from "../protect/records.js";
 import { scripted, expectEvent, type Attempt, type Row } from "./attempt.js";
-import { signEnvelope } from "../signing/index.js";
-import { KEY, POLICY_FILE, attemptProgram } from "./world.js";
+import { KEY, attemptProgram } from "./world.js";
 
 const BPFTOOL = "/usr/sbin/bpftool";
 const CAT = "/usr/bin/cat";
@@ -36,11 +33,17 @@ const firstLinkPin = (pinRoot: string) => {
   return join(dir, name);
 };
 
-/** kill -9 works without a seal; what must hold is enforcement without the agent. */
+/**
+ * Enforcement without the agent. A sealed agent cannot be killed (the next
+ * row), so the operator lifts the seal with a signed request first: what is
+ * tested is that the pinned links and maps go on enforcing once the agent is
+ * dead, whoever killed it.
+ */
 const readWhileAgentDead: Attempt = {
   name: "read the key after kill -9 of the agent",
   expect: expectEvent("file-open", "vault-key"),
   async run(ctx) {
+    if (ctx.agent.sealed) ctx.agent.unseal();
     await ctx.agent.kill9();
     const r = await ctx.attacker(`${CAT} ${KEY}`);
     // Only a running agent reports: the event waits in the pinned ring buffer.
@@ -68,28 +71,18 @@ const editPolicyFile: Attempt = {
 };
 
 /**
- * Signs an open policy as version 1 and the suite's policy as version 2 with
- * the install key, applies version 2, then replays version 1: the signature is
- * valid, only its version is old. Assumes the sealed agent's `apply` takes a
- * signed envelope file.
+ * The operator applies the suite's policy signed as version 2; the attacker
+ * then replays a captured version 1, a validly signed open policy, and reads
+ * the key. Only the version is old.
  */
 const replayOldPolicy: Attempt = {
   name: "apply an older signed policy",
   expect: expectEvent("file-open", "vault-key"),
   async run(ctx) {
-    const key = ctx.agent.signingKey;
-    if (key === null) throw new Error("replay: the agent was started without a signing key");
-    const envelope = (version: number, policy: string) => {
-      const fields = { subject: "local-policy", version, selector: "", expiresAt: null, policy };
-      const file = join(ctx.loot, `v${version}.signed.json`);
-      writeFileSync(file, JSON.stringify(signEnvelope(fields, key)));
-      return file;
-    };
-    const old = envelope(1, UNSIGNED_POLICY);
-    const current = envelope(2, readFileSync(POLICY_FILE, "utf8"));
-    const apply = (f: string) =>
-      `${process.execPath} ${CLI} apply ${f} --control ${ctx.agent.control}`;
-    return ctx.attacker(`${apply(current)} && ${apply(old)}; ${CAT} ${KEY}`);
+    const captured = ctx.agent.signPolicy(UNSIGNED_POLICY, 1);
+    ctx.agent.operator(["apply", "--signed", ctx.agent.signPolicy(ctx.agent.policyText, 2)]);
+    const apply = `${process.execPath} ${CLI} apply --signed ${captured} --control ${ctx.agent.control}`;
+    return ctx.attacker(`${apply}; ${CAT} ${KEY}`);
   },
 };
 
@@ -146,7 +139,8 @@ export const TAMPER_ROWS: readonly Row[] = [
     scripted(
       "bpftool prog load an LSM object",
       tamper("bpf"),
-      () => `${BPFTOOL} prog load ${bpfObjectPath("file_guard")} /sys/fs/bpf/pw-rival autoattach`,
+      // Loading is what the seal refuses; attaching would come after.
+      () => `${BPFTOOL} prog load ${bpfObjectPath("file_guard")} /sys/fs/bpf/pw-rival`,
       succeeded,
     ),
   ]),
