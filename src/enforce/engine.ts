@@ -168,6 +168,18 @@ export class Engine implements AsyncDisposable {
     return this.attached.map((a) => ({ name: a.name, tag: a.link.program().tag }));
   }
 
+  /** bpf_stats of the attached programs, summed (counted while run-time stats are on). */
+  runStats(): { readonly timeNs: bigint; readonly runs: bigint } {
+    let timeNs = 0n;
+    let runs = 0n;
+    for (const a of this.attached) {
+      const info = a.link.program();
+      timeNs += info.runTimeNs;
+      runs += info.runCount;
+    }
+    return { timeNs, runs };
+  }
+
   /** What this engine loaded: each object's file hash and each program's tag. */
   buildRecord(): BuildRecord {
     if (this.origin !== "loaded") throw new Error("build record: an adopted engine loaded nothing");

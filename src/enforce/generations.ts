@@ -79,6 +79,11 @@ export function switchTo(maps: PolicyMapSet, image: MapImage): number {
     clearAll(maps, next);
     throw err;
   }
-  maps.control.update(u32(0), u32(next));
+  activate(maps, next);
   return next;
+}
+
+/** Makes generation `gen`, already written, the one every program reads: one 4-byte write. */
+export function activate(maps: PolicyMapSet, gen: number): void {
+  maps.control.update(u32(0), u32(gen));
 }
