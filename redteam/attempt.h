@@ -8,9 +8,11 @@
 #define PW_REDTEAM_ATTEMPT_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define EXIT_REFUSED 3
@@ -51,6 +53,20 @@ static inline void write_all(int fd, const char *buf, size_t len)
 		buf += n;
 		len -= (size_t)n;
 	}
+}
+
+/* Opens `path` for reading (the open is what a file rule refuses) and returns
+ * its descriptor and size. */
+static inline int open_for_reading(const char *path, off_t *size)
+{
+	int fd = open(path, O_RDONLY);
+	if (fd < 0)
+		fail("open");
+	struct stat st;
+	if (fstat(fd, &st) < 0)
+		fail("fstat");
+	*size = st.st_size;
+	return fd;
 }
 
 #endif

@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { requireTestVm } from "../vm/guard.js";
 import { EXAMPLES_DIR } from "../policy/test-support.js";
 import { denied, sh, type Ran } from "../enforce/test-support.js";
-import { Probe, PYTHON } from "../enforce/net-support.js";
+import { listenOn, Probe, PYTHON } from "../enforce/net-support.js";
 import { AgentHarness, eventually } from "./agent-harness.js";
 import type { NamedEvent } from "./event-names.js";
 import { setUpExampleMachine, type ExampleMachine } from "./examples-machine.js";
@@ -48,14 +48,7 @@ const children: ChildProcess[] = [];
 let m: ExampleMachine;
 let agent: AgentHarness;
 
-function listen(server: Server, where: number | string): Promise<void> {
-  servers.push(server);
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    if (typeof where === "number") server.listen(where, "::", resolve);
-    else server.listen(where, resolve);
-  });
-}
+const listen = (server: Server, where: number | string) => listenOn(servers, server, where);
 
 before(async () => {
   m = setUpExampleMachine(Object.values(HOST));

@@ -3,6 +3,7 @@
 // ping, socket or unix request and prints "ok" or the errno's name, so a test can
 // tell the enforcer's EPERM from any other network failure.
 import { writeFileSync } from "node:fs";
+import type { Server } from "node:net";
 import { parseCidr, type Cidr } from "../policy/cidr.js";
 import { EVERYONE, type Action, type Rule, type Subject } from "../policy/model.js";
 import type { PortRange } from "../policy/ports.js";
@@ -178,4 +179,17 @@ export class Probe {
     const out = this.run(["batch", ...requests.map((q) => q.join(","))], as).split("\n");
     return { pid: Number(out[0]), results: out.slice(1) };
   }
+}
+
+/**
+ * Starts `server` on a port of every local address (dual stack) or on a unix
+ * socket path, and records it in `servers` so the suite can close it.
+ */
+export function listenOn(servers: Server[], server: Server, where: number | string): Promise<void> {
+  servers.push(server);
+  return new Promise((resolve, reject) => {
+    server.once("error", reject);
+    if (typeof where === "number") server.listen(where, "::", resolve);
+    else server.listen(where, resolve);
+  });
 }

@@ -18,7 +18,7 @@ import type { PwDecision } from "../abi/decision.js";
 import { Engine } from "./engine.js";
 import { readCounters } from "./counters.js";
 import { policyOf, sh } from "./test-support.js";
-import { networkRule, openPingSockets, Probe, PYTHON, user } from "./net-support.js";
+import { listenOn, networkRule, openPingSockets, Probe, PYTHON, user } from "./net-support.js";
 
 requireTestVm();
 
@@ -45,14 +45,7 @@ function apply(p: Policy): number {
   return loaded().apply(compilePolicy(p));
 }
 
-function listen(server: Server, where: number | string): Promise<void> {
-  servers.push(server);
-  return new Promise((resolve, reject) => {
-    server.once("error", reject);
-    if (typeof where === "number") server.listen(where, "::", resolve);
-    else server.listen(where, resolve);
-  });
-}
+const listen = (server: Server, where: number | string) => listenOn(servers, server, where);
 
 async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
   const end = Date.now() + ms;
