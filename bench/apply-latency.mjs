@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 // Apply latency for 10, 1,000 and 100,000 rules, stage by stage, as the agent
 // applies a policy (KernelEnforcer.apply in src/enforce/kernel-enforcer.ts):
-// compile, the fit check (counts the entries in force by reading the maps'
-// keys back), the SMT policy check (the agent's own policyProblem, which runs
+// compile, the fit check (the entries in force, as the engine counted them
+// when it wrote them), the SMT policy check (the agent's own policyProblem, which runs
 // validateImage), and the write of the inactive generation with the atomic
 // switch. The maps are real BPF maps, so it runs only inside the test VM; the
 // programs are loaded (they own the maps) but never attached:
@@ -34,9 +34,8 @@ const { scalePolicy } = await import("../dist/bench/policy-scale.js");
 const { summarize } = await import("../dist/bench/stats.js");
 const { compilePolicy } = await import("../dist/compile/index.js");
 const { Engine } = await import("../dist/enforce/engine.js");
-const { entriesByGeneration } = await import("../dist/enforce/live-image.js");
 const { policyProblem, policySolver } = await import("../dist/enforce/gate.js");
-const { GEN_OFFSET } = await import("../dist/abi/policy-records.js");
+const { GENERATION_MAPS } = await import("../dist/enforce/generations.js");
 
 const args = process.argv.slice(2);
 const flag = (name, fallback) => {
@@ -56,16 +55,8 @@ const time = async (f) => {
 
 /** The agent's fit check: entries in force plus the new image, per shared map. */
 function fits(engine, image) {
-  const active = engine.generation;
-  const checks = [
-    [engine.maps.objects, GEN_OFFSET.objects, image.objects.length],
-    [engine.maps.rules, GEN_OFFSET.rules, image.rules.length],
-    [engine.maps.net, GEN_OFFSET.net, image.net.length],
-  ];
-  return checks.every(
-    ([map, offset, wanted]) =>
-      (entriesByGeneration(map, offset)[active] ?? 0) + wanted <= map.maxEntries,
-  );
+  const inForce = engine.entries(engine.generation);
+  return GENERATION_MAPS.every((m) => inForce[m] + image[m].length <= engine.maps[m].maxEntries);
 }
 
 /** Two generations of `image`, with room to spare, at least the engine's defaults. */

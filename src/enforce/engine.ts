@@ -7,7 +7,7 @@
 import { BpfObject, RingBufferReader, type BpfMap } from "../kernel/index.js";
 import { bpfObjectPath } from "../paths.js";
 import type { MapImage } from "../compile/image.js";
-import { activeGeneration, switchTo, type PolicyMapSet } from "./generations.js";
+import { Generations, type GenerationMap, type PolicyMapSet } from "./generations.js";
 import { kernelShape } from "./kernel-shape.js";
 import { decodeDecision, type PwDecision } from "../abi/decision.js";
 import { adoptPins, pinAll, pinnedObjects, unpinAll, type NamedLink } from "./pins.js";
@@ -52,6 +52,7 @@ export type EngineMaps = PolicyMapSet & {
 export class Engine implements AsyncDisposable {
   private reader: RingBufferReader | undefined;
   private readonly ruleIds: (readonly string[])[] = [[], []];
+  #generations: Generations | undefined;
 
   private constructor(
     private readonly objects: BpfObject[],
@@ -95,6 +96,11 @@ export class Engine implements AsyncDisposable {
     return pins && new Engine([], pins.maps, pins.links, "adopted");
   }
 
+  private get generations(): Generations {
+    this.#generations ??= new Generations(this.maps);
+    return this.#generations;
+  }
+
   get maps(): EngineMaps {
     const m = (name: SharedMapName) => {
       const map = this.shared.get(name);
@@ -131,7 +137,7 @@ export class Engine implements AsyncDisposable {
 
   /** Writes `image` beside the active policy and switches to it atomically. */
   apply(image: MapImage): number {
-    const gen = switchTo(this.maps, image);
+    const gen = this.generations.switchTo(image);
     this.ruleIds[gen] = image.ruleIds;
     return gen;
   }
@@ -142,7 +148,12 @@ export class Engine implements AsyncDisposable {
   }
 
   get generation(): number {
-    return activeGeneration(this.maps);
+    return this.generations.active;
+  }
+
+  /** How many entries generation `gen` holds in each policy map. */
+  entries(gen: number): Readonly<Record<GenerationMap, number>> {
+    return this.generations.entries(gen);
   }
 
   /** The rule id of a reported rule index in generation `gen`. */

@@ -5,6 +5,9 @@
 // failed write never reaches the switch, so the old policy stays in force.
 // The inactive generation is cleared just before it is reused, not right after
 // a switch, so programs still running on the old generation finish on intact maps.
+// The keys of each generation are remembered once written (or scanned once,
+// for maps an earlier agent wrote), so neither clearing a generation nor
+// counting its entries walks the maps on every apply.
 import { GEN_OFFSET, GENERATIONS } from "../abi/policy-records.js";
 import type { MapEntry, MapImage } from "../compile/image.js";
 import { KernelError, type BpfMap } from "../kernel/index.js";
@@ -30,19 +33,22 @@ export function activeGeneration(maps: PolicyMapSet): number {
   return (maps.control.lookup(u32(0))?.readUInt32LE(0) ?? 0) % GENERATIONS;
 }
 
+/** Makes generation `gen`, already written, the one every program reads: one 4-byte write. */
+export function activate(maps: PolicyMapSet, gen: number): void {
+  maps.control.update(u32(0), u32(gen));
+}
+
+/** The maps whose keys carry a generation byte. */
+export const GENERATION_MAPS = ["objects", "rules", "net"] as const;
+export type GenerationMap = (typeof GENERATION_MAPS)[number];
+type PerMap<T> = Record<GenerationMap, T>;
+
 function stamp(entries: readonly MapEntry[], offset: number, gen: number): [Buffer, Buffer][] {
   return entries.map((e) => {
     const key = Buffer.from(e.key);
     key.writeUInt8(gen, offset);
     return [key, e.value];
   });
-}
-
-/** Deletes every entry of generation `gen`; returns how many. */
-export function clearGeneration(map: BpfMap, offset: number, gen: number): number {
-  const doomed = [...map.keys()].filter((k) => k.readUInt8(offset) === gen);
-  for (const k of doomed) map.delete(k);
-  return doomed.length;
 }
 
 function writeAll(map: BpfMap, entries: [Buffer, Buffer][]): void {
@@ -59,31 +65,64 @@ function writeTrie(map: BpfMap, entries: [Buffer, Buffer][]): void {
   }
 }
 
-function clearAll(maps: PolicyMapSet, gen: number): void {
-  clearGeneration(maps.objects, GEN_OFFSET.objects, gen);
-  clearGeneration(maps.rules, GEN_OFFSET.rules, gen);
-  clearGeneration(maps.net, GEN_OFFSET.net, gen);
-}
+const perMap = <T>(f: (m: GenerationMap) => T): PerMap<T> =>
+  ({ objects: f("objects"), rules: f("rules"), net: f("net") }) as PerMap<T>;
 
-/** Writes `image` into the inactive generation and switches to it; returns the new generation. */
-export function switchTo(maps: PolicyMapSet, image: MapImage): number {
-  const next = (activeGeneration(maps) + 1) % GENERATIONS;
-  clearAll(maps, next);
-  try {
-    writeAll(maps.objects, stamp(image.objects, GEN_OFFSET.objects, next));
-    writeAll(maps.rules, stamp(image.rules, GEN_OFFSET.rules, next));
-    writeTrie(maps.net, stamp(image.net, GEN_OFFSET.net, next));
-    maps.config.update(u32(next), image.config);
-  } catch (err) {
-    // Not yet active: drop the partial generation so it holds no capacity.
-    clearAll(maps, next);
-    throw err;
+/** Both generations of a policy map set, with the keys each one holds. */
+export class Generations {
+  /** Per generation, its keys in each map; null until written or scanned. */
+  readonly #keys: (PerMap<Buffer[]> | null)[] = Array.from({ length: GENERATIONS }, () => null);
+
+  constructor(private readonly maps: PolicyMapSet) {}
+
+  get active(): number {
+    return activeGeneration(this.maps);
   }
-  activate(maps, next);
-  return next;
-}
 
-/** Makes generation `gen`, already written, the one every program reads: one 4-byte write. */
-export function activate(maps: PolicyMapSet, gen: number): void {
-  maps.control.update(u32(0), u32(gen));
+  /** How many entries generation `gen` holds in each map. */
+  entries(gen: number): PerMap<number> {
+    const keys = this.#known(gen);
+    return perMap((m) => keys[m].length);
+  }
+
+  /** Writes `image` into the inactive generation and switches to it; returns the new generation. */
+  switchTo(image: MapImage): number {
+    const next = (this.active + 1) % GENERATIONS;
+    this.#clear(next);
+    const entries = perMap((m) => stamp(image[m], GEN_OFFSET[m], next));
+    // Recorded before writing: on a failure these are the keys to take out again.
+    this.#keys[next] = perMap((m) => entries[m].map(([k]) => k));
+    try {
+      writeAll(this.maps.objects, entries.objects);
+      writeAll(this.maps.rules, entries.rules);
+      writeTrie(this.maps.net, entries.net);
+      this.maps.config.update(u32(next), image.config);
+    } catch (err) {
+      // Not yet active: drop the partial generation so it holds no capacity.
+      this.#clear(next);
+      throw err;
+    }
+    activate(this.maps, next);
+    return next;
+  }
+
+  #known(gen: number): PerMap<Buffer[]> {
+    if (this.#keys[gen] === undefined) throw new Error(`generation ${gen} out of range`);
+    if (this.#keys[gen] === null) this.#scan();
+    return this.#keys[gen] as PerMap<Buffer[]>;
+  }
+
+  /** One walk over each map, sorting its keys by generation byte. */
+  #scan(): void {
+    const found = Array.from({ length: GENERATIONS }, () => perMap((): Buffer[] => []));
+    for (const m of GENERATION_MAPS)
+      for (const key of this.maps[m].keys()) found[key.readUInt8(GEN_OFFSET[m])]?.[m].push(key);
+    found.forEach((keys, gen) => (this.#keys[gen] = keys));
+  }
+
+  #clear(gen: number): void {
+    const keys = this.#known(gen);
+    for (const m of GENERATION_MAPS) for (const k of keys[m]) this.maps[m].delete(k);
+    this.#keys[gen] = perMap(() => []);
+  }
 }

@@ -3,7 +3,7 @@
 // compiles, checks capacity, records the slot and switches; stop() lets go of
 // the handles and leaves the pins, so enforcement outlives the agent.
 import { join } from "node:path";
-import { GEN_OFFSET, GENERATIONS } from "../abi/policy-records.js";
+import { GENERATIONS } from "../abi/policy-records.js";
 import { PathNamer } from "../agent/path-namer.js";
 import type {
   ApplyResult,
@@ -29,7 +29,8 @@ import { certificateGate, policyProblem, policySolver, type PolicyCheckMode } fr
 import type { ScriptSolver } from "../verifier/smt/solver.js";
 import type { PinnedObject } from "../protect/pin-check.js";
 import type { ObjectKey } from "../protect/records.js";
-import { entriesByGeneration, readLiveImage } from "./live-image.js";
+import { readLiveImage } from "./live-image.js";
+import { GENERATION_MAPS } from "./generations.js";
 import type { ProgramHash } from "../fleet/model.js";
 import {
   attest,
@@ -196,16 +197,12 @@ export class KernelEnforcer implements Enforcer {
 
   /** Both generations share each map: the new one must fit beside the one in force. */
   #capacityProblem(engine: Engine, image: MapImage): string | null {
-    const active = engine.generation;
-    const checks = [
-      ["pw_objects", engine.maps.objects, GEN_OFFSET.objects, image.objects.length],
-      ["pw_rules", engine.maps.rules, GEN_OFFSET.rules, image.rules.length],
-      ["pw_net", engine.maps.net, GEN_OFFSET.net, image.net.length],
-    ] as const;
-    for (const [name, map, offset, wanted] of checks) {
-      const inForce = entriesByGeneration(map, offset)[active] ?? 0;
-      if (inForce + wanted > map.maxEntries)
-        return `capacity ${name}: ${wanted} new entries + ${inForce} in force exceed max ${map.maxEntries}`;
+    const inForce = engine.entries(engine.generation);
+    for (const m of GENERATION_MAPS) {
+      const wanted = image[m].length;
+      const max = engine.maps[m].maxEntries;
+      if (inForce[m] + wanted > max)
+        return `capacity pw_${m}: ${wanted} new entries + ${inForce[m]} in force exceed max ${max}`;
     }
     return null;
   }
@@ -242,14 +239,12 @@ export class KernelEnforcer implements Enforcer {
   }
 
   #fill(engine: Engine): MapFill[] {
-    const { objects, rules, net } = engine.maps;
-    const count = (m: typeof objects, offset: number) =>
-      entriesByGeneration(m, offset).reduce((a, b) => a + b, 0);
-    return [
-      { name: "pw_objects", entries: count(objects, GEN_OFFSET.objects), max: objects.maxEntries },
-      { name: "pw_rules", entries: count(rules, GEN_OFFSET.rules), max: rules.maxEntries },
-      { name: "pw_net", entries: count(net, GEN_OFFSET.net), max: net.maxEntries },
-    ];
+    const byGeneration = Array.from({ length: GENERATIONS }, (_, g) => engine.entries(g));
+    return GENERATION_MAPS.map((m) => ({
+      name: `pw_${m}`,
+      entries: byGeneration.reduce((sum, e) => sum + e[m], 0),
+      max: engine.maps[m].maxEntries,
+    }));
   }
 
   programHashes(): readonly ProgramHash[] {

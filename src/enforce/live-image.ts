@@ -35,13 +35,3 @@ export function readLiveImage(maps: PolicyMapSet, ruleIds: readonly string[]): M
     ruleIds,
   };
 }
-
-/** Entries of every generation in `map`: what counts against its capacity. */
-export function entriesByGeneration(map: BpfMap, offset: number): number[] {
-  const counts = [0, 0];
-  for (const key of map.keys()) {
-    const g = key.readUInt8(offset);
-    counts[g] = (counts[g] ?? 0) + 1;
-  }
-  return counts;
-}
