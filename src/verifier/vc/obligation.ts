@@ -52,12 +52,29 @@ export class ObligationSet {
     { check: Check; parts: Term[]; cases: ObligationCase[] }
   >();
 
+  /** The conjunction of a path's conjuncts, by path array and its length when built. */
+  private readonly conjunctions = new WeakMap<readonly Term[], { length: number; term: Term }>();
+
   add(path: readonly Term[], check: Check): void {
     const id = `${check.kind}@${check.pc}`;
     const entry = this.byId.get(id) ?? { check, parts: [], cases: [] };
-    entry.parts.push(implies(and(...path), check.safe));
-    entry.cases.push({ path: and(...path), safe: check.safe });
+    const taken = this.conjunction(path);
+    entry.parts.push(implies(taken, check.safe));
+    entry.cases.push({ path: taken, safe: check.safe });
     this.byId.set(id, entry);
+  }
+
+  /**
+   * Paths grow by appending, and a block checks many accesses on one path
+   * state: building its conjunction once per state, not once per check,
+   * keeps long paths from costing a flattening per access.
+   */
+  private conjunction(path: readonly Term[]): Term {
+    const known = this.conjunctions.get(path);
+    if (known !== undefined && known.length === path.length) return known.term;
+    const term = and(...path);
+    this.conjunctions.set(path, { length: path.length, term });
+    return term;
   }
 
   list(): Obligation[] {

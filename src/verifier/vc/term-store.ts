@@ -99,10 +99,14 @@ export function not(a: Term): Term {
 function junction(kind: "and" | "or", terms: readonly Term[]): Term {
   const unit = kind === "and";
   const args: Term[] = [];
+  const seen = new Set<Term>(); // long path conditions: a scan per argument would be quadratic
   for (const t of terms.flatMap((t) => (t.kind === kind ? t.args : [t]))) {
     const k = boolOf(t);
     if (k === !unit) return bool(!unit);
-    if (k === undefined && !args.includes(t)) args.push(t);
+    if (k === undefined && !seen.has(t)) {
+      seen.add(t);
+      args.push(t);
+    }
   }
   if (args.length === 0) return bool(unit);
   if (args.length === 1) return args[0] as Term;
