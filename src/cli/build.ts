@@ -7,6 +7,7 @@ import type { Command } from "commander";
 import { readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { repoRoot } from "../paths.js";
+import { withKernelBtf } from "./kernel-btf-option.js";
 
 const SOLVERS = ["z3-embedded", "z3", "cvc5"] as const;
 type SolverName = (typeof SOLVERS)[number];
@@ -58,6 +59,7 @@ async function certifyOne(path: string, solver: SolverName, flags: BuildFlags): 
     file: basename(path),
     result: outcome.result,
     solvers: [await c.solverVersion(solver)],
+    kernel: (await import("../verifier/btf/index.js")).kernelBtfIdentity(),
     version: proofwallVersion(),
   });
   writeFileSync(c.certificatePath(path), `${JSON.stringify(cert, null, 2)}\n`);
@@ -99,8 +101,7 @@ export async function runBuild(objects: readonly string[], flags: BuildFlags): P
 }
 
 export function register(program: Command): void {
-  program
-    .command("build")
+  withKernelBtf(program.command("build"))
     .description("verify the objects the agent loads and write a certificate next to each")
     .argument("[objects...]", "objects (default: enforce_*, self_protect, file_guard in build/bpf)")
     .option("--solver <solver>", `SMT solver: ${SOLVERS.join(", ")}`, "z3-embedded")

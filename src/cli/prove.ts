@@ -4,6 +4,7 @@
 // the routes agree everywhere; 1 otherwise; 2 on a usage or setup error.
 // `--replay` re-runs the sessions a previous run saved under build/proofs.
 import type { Command } from "commander";
+import { withKernelBtf } from "./kernel-btf-option.js";
 
 export interface ProveFlags {
   readonly timeout: string;
@@ -57,8 +58,7 @@ export async function runProve(objects: readonly string[], flags: ProveFlags): P
 }
 
 export function register(program: Command): void {
-  program
-    .command("prove")
+  withKernelBtf(program.command("prove"))
     .description("prove every obligation of eBPF objects through the SMT and Why3 routes")
     .argument("[objects...]", "compiled objects (default: build/bpf/*.bpf.o)")
     .option("--timeout <seconds>", "per solver call", "10")

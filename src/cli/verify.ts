@@ -6,6 +6,7 @@ import type { Command } from "commander";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import type { VerifyProgress } from "../verifier/verify.js";
+import { withKernelBtf } from "./kernel-btf-option.js";
 
 export const EXIT = { proved: 0, notProved: 1, usage: 2 } as const;
 const FORMATS = ["text", "json", "sarif"] as const;
@@ -89,8 +90,7 @@ function smtWriter(dir: string, object: string) {
 }
 
 export function register(program: Command): void {
-  program
-    .command("verify")
+  withKernelBtf(program.command("verify"))
     .description(
       "prove the safety of every program in an eBPF object (bounds, NULL checks, init, LSM return values)",
     )

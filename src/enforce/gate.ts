@@ -7,6 +7,7 @@ import type { Logger } from "pino";
 import type { MapImage } from "../compile/image.js";
 import type { Policy } from "../policy/index.js";
 import { bpfObjectPath } from "../paths.js";
+import { runningKernelBtfSha256 } from "../verifier/btf/index.js";
 import { checkCertificate } from "../verifier/certificate/index.js";
 import { validateImage } from "../verifier/policy-check/index.js";
 import type { ScriptSolver } from "../verifier/smt/solver.js";
@@ -60,8 +61,9 @@ export function certificateGate(
   pathOf: (name: string) => string = bpfObjectPath,
 ): string[] {
   const problems: string[] = [];
+  const kernel = runningKernelBtfSha256();
   for (const name of objects) {
-    const c = checkCertificate(pathOf(name));
+    const c = checkCertificate(pathOf(name), kernel);
     if (c.kind === "valid") continue;
     const detail = c.kind === "unproved" ? `${c.reason}: ${c.unproved.join("; ")}` : c.reason;
     problems.push(`${name}: ${detail}`);

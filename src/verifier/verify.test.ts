@@ -8,10 +8,10 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";
 import { join } from "node:path";
-import { lsmHook } from "./btf/index.js";
+import { kernelBtf, lsmHook } from "./btf/index.js";
 import { repoRoot } from "./corpus/build-corpus.js";
 import { processSolver, Z3 } from "./smt/index.js";
-import { kernelBtf, verifyObject } from "./verify.js";
+import { verifyObject } from "./verify.js";
 import { objectObligations } from "./why3/program-obligations.js";
 
 const objects = readdirSync(join(repoRoot, "build", "bpf"))

@@ -3,8 +3,7 @@
 // kernel's BTF, explored symbolically, and each obligation discharged by the
 // solver; a refutation's model is replayed in the interpreter and located in
 // the C source through .BTF.ext line info.
-import { existsSync, readFileSync } from "node:fs";
-import { readBtf, type Btf } from "./btf/index.js";
+import { kernelBtf, type Btf } from "./btf/index.js";
 import { buildCfg, linkProgram } from "./cfg/index.js";
 import { readObject, type ObjectSpec, type ProgramSpec } from "./object/index.js";
 import { blame } from "./report/blame.js";
@@ -30,8 +29,6 @@ import {
 } from "./smt/index.js";
 import { LINT_KINDS, explore, not, objectContext, type Obligation } from "./vc/index.js";
 
-export const KERNEL_BTF = "/sys/kernel/btf/vmlinux";
-
 export interface VerifyProgress {
   readonly program: string;
   readonly done: number;
@@ -44,7 +41,7 @@ export interface VerifyOptions {
   readonly fileName?: string;
   readonly program?: string;
   readonly timeoutMs?: number;
-  /** the running kernel's BTF by default; undefined when none can be read */
+  /** the kernel BTF in use (btf/kernel-btf.ts) by default; undefined when none can be read */
   readonly kernelBtf?: Btf | undefined;
   readonly unroll?: number;
   readonly maxPaths?: number;
@@ -58,16 +55,6 @@ export interface VerifyOptions {
 export type VerifyOutcome =
   | { readonly kind: "ok"; readonly result: VerifyResult }
   | { readonly kind: "input-error"; readonly messages: readonly string[] };
-
-let systemBtf: Btf | undefined | null = null;
-
-/** The running kernel's BTF, read once; undefined where the kernel exposes none. */
-export function kernelBtf(): Btf | undefined {
-  if (systemBtf !== null) return systemBtf;
-  const r = existsSync(KERNEL_BTF) ? readBtf(readFileSync(KERNEL_BTF)) : undefined;
-  systemBtf = r?.kind === "ok" ? r.value : undefined;
-  return systemBtf;
-}
 
 export async function verifyObject(bytes: Buffer, options: VerifyOptions): Promise<VerifyOutcome> {
   const started = Date.now();

@@ -9,3 +9,4 @@ export * from "./members.js";
 export * from "./refs.js";
 export * from "./sizeof.js";
 export * from "./types.js";
+export * from "./kernel-btf.js";

@@ -59,10 +59,19 @@ function withObject(run: (objectPath: string, dir: string) => void): void {
 }
 
 const solvers = [{ name: "z3-embedded", version: "z3 4.15.4" }];
+const KERNEL_A = "a".repeat(64);
+const kernel = { source: "vmlinux-6.1", sha256: KERNEL_A };
 
 function certify(objectPath: string, r: VerifyResult): void {
   const bytes = Buffer.from("\x7fELF pretend object bytes");
-  const cert = makeCertificate({ bytes, file: "x.bpf.o", result: r, solvers, version: "0.1.0" });
+  const cert = makeCertificate({
+    bytes,
+    file: "x.bpf.o",
+    result: r,
+    solvers,
+    kernel,
+    version: "0.1.0",
+  });
   writeFileSync(certificatePath(objectPath), JSON.stringify(cert));
 }
 
@@ -147,6 +156,7 @@ test("editing the status of an unproved certificate to proved does not make it v
           file: "x.bpf.o",
           result: r,
           solvers,
+          kernel,
           version: "0.1.0",
         }),
       ),
@@ -154,5 +164,15 @@ test("editing the status of an unproved certificate to proved does not make it v
     forged.status = "proved";
     writeFileSync(path, JSON.stringify(forged));
     assert.equal(checkCertificate(objectPath).kind, "unproved");
+  });
+});
+
+test("a proof holds for the kernel whose hook signatures it used, not for another", () => {
+  withObject((objectPath) => {
+    certify(objectPath, result([program("a", [obligation("mem-bounds@1", "proved")])]));
+    assert.equal(checkCertificate(objectPath, KERNEL_A).kind, "valid");
+    const other = checkCertificate(objectPath, "b".repeat(64));
+    assert.equal(other.kind, "mismatch");
+    assert.match(other.kind === "mismatch" ? other.reason : "", /vmlinux-6\.1 .*--kernel-btf/);
   });
 });

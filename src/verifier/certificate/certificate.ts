@@ -6,7 +6,7 @@ import { createHash } from "node:crypto";
 import { z } from "zod";
 import { programOk, type ProgramReport, type VerifyResult } from "../report/verify-result.js";
 
-export const CERTIFICATE_FORMAT = "proofwall-certificate/1";
+export const CERTIFICATE_FORMAT = "proofwall-certificate/2";
 export const CERTIFICATE_SUFFIX = ".cert.json";
 
 const notProvedSchema = z.object({
@@ -38,6 +38,11 @@ const programSchema = z.object({
 
 const solverSchema = z.object({ name: z.string(), version: z.string() });
 
+/** The kernel whose hook signatures the proof used (btf/kernel-btf.ts), or null for none. */
+const kernelSchema = z
+  .object({ btfSource: z.string(), btfSha256: z.string().regex(/^[0-9a-f]{64}$/) })
+  .nullable();
+
 export const certificateSchema = z.object({
   format: z.literal(CERTIFICATE_FORMAT),
   object: z.object({
@@ -48,6 +53,7 @@ export const certificateSchema = z.object({
   status: z.enum(["proved", "unproved"]),
   programs: z.array(programSchema),
   solvers: z.array(solverSchema),
+  kernel: kernelSchema,
   proofwall: z.object({ version: z.string() }),
   createdAt: z.string(),
   ms: z.number().nonnegative(),
@@ -90,6 +96,7 @@ export interface CertifyInput {
   readonly file: string;
   readonly result: VerifyResult;
   readonly solvers: readonly SolverVersion[];
+  readonly kernel: { readonly source: string; readonly sha256: string } | null;
   readonly version: string;
   readonly now?: Date;
 }
@@ -102,6 +109,7 @@ export function makeCertificate(i: CertifyInput): Certificate {
     status: i.result.ok && programs.every((p) => p.proved) ? "proved" : "unproved",
     programs,
     solvers: [...i.solvers],
+    kernel: i.kernel && { btfSource: i.kernel.source, btfSha256: i.kernel.sha256 },
     proofwall: { version: i.version },
     createdAt: (i.now ?? new Date()).toISOString(),
     ms: i.result.ms,

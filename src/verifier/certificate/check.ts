@@ -32,7 +32,16 @@ function readBytes(path: string): Buffer | string {
   }
 }
 
-export function checkCertificate(objectPath: string): CertificateCheck {
+/**
+ * `kernelBtfSha256`: the BTF of the kernel the object is about to run on.
+ * Hook signatures differ between kernels (an LSM hook gains a parameter and
+ * the prior verdict moves), so a proof holds for the kernel it was made for;
+ * null skips the comparison (a kernel without BTF cannot run BPF LSM anyway).
+ */
+export function checkCertificate(
+  objectPath: string,
+  kernelBtfSha256: string | null = null,
+): CertificateCheck {
   const certPath = certificatePath(objectPath);
   const object = readBytes(objectPath);
   if (typeof object === "string")
@@ -64,6 +73,14 @@ export function checkCertificate(objectPath: string): CertificateCheck {
     return {
       kind: "mismatch",
       reason: `certificate: ${objectPath} has sha256 ${actual}, the certificate was made for ${cert.object.sha256}`,
+    };
+  const proofKernel = cert.kernel?.btfSha256 ?? null;
+  if (kernelBtfSha256 !== null && proofKernel !== kernelBtfSha256)
+    return {
+      kind: "mismatch",
+      reason:
+        `certificate: ${certPath} was proved against ${cert.kernel ? `the kernel BTF of ${cert.kernel.btfSource} (sha256 ${proofKernel})` : "no kernel BTF"}, ` +
+        `not this kernel's (sha256 ${kernelBtfSha256}): run \`proofwall build --kernel-btf\` for this kernel`,
     };
   const unproved = unprovedPrograms(cert);
   if (cert.status !== "proved" || unproved.length > 0)

@@ -27,6 +27,16 @@ export function readElf(bytes: Buffer): Result<ElfFile> {
   });
 }
 
+/** The contents of section `name` of any ELF64 file (a vmlinux's .BTF), or undefined. */
+export function readSectionOfAnyElf(bytes: Buffer, name: string): Result<Buffer | undefined> {
+  return catchInput(() => {
+    const v = new ByteView(bytes, "read elf");
+    const sections = readSections(v, readHeader(v, "any"));
+    const s = sections.find((x) => x.name === name);
+    return s && s.type !== SHT_NOBITS ? bytes.subarray(s.offset, s.offset + s.size) : undefined;
+  });
+}
+
 /** A section's contents; NOBITS sections (.bss) have none in the file and yield zero bytes. */
 export function sectionBytes(elf: ElfFile, s: ElfSection): Buffer {
   if (s.type === SHT_NOBITS) return Buffer.alloc(0);

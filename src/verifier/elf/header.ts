@@ -22,7 +22,14 @@ export interface ElfHeader {
   readonly shstrndx: number;
 }
 
-export function readHeader(v: ByteView): ElfHeader {
+/**
+ * `bpf-object`: a relocatable eBPF object, the verifier's input. `any`: any
+ * little-endian ELF64 file, read for its sections only (a kernel's vmlinux,
+ * for its .BTF).
+ */
+export type ElfKind = "bpf-object" | "any";
+
+export function readHeader(v: ByteView, kind: ElfKind = "bpf-object"): ElfHeader {
   v.need(0, 16, "e_ident");
   ELF_MAGIC.forEach((b, i) => {
     if (v.u8(i, "e_ident[EI_MAG]") !== b)
@@ -40,10 +47,10 @@ export function readHeader(v: ByteView): ElfHeader {
   expect(v, 6, "e_ident[EI_VERSION]", EV_CURRENT, "bad-version", "want EV_CURRENT (1)");
   v.need(0, ELF64_EHDR_SIZE, "e_header");
   const type = v.u16(16, "e_type");
-  if (type !== ET_REL)
+  if (kind === "bpf-object" && type !== ET_REL)
     failInput(v.step, "bad-file-type", "e_type", 16, `e_type is ${type}, want ET_REL (1)`);
   const machine = v.u16(18, "e_machine");
-  if (machine !== EM_BPF)
+  if (kind === "bpf-object" && machine !== EM_BPF)
     failInput(
       v.step,
       "bad-machine",

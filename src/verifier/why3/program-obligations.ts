@@ -6,12 +6,10 @@
 // whose size is read from the same BTF.
 import { readFileSync } from "node:fs";
 import { basename } from "node:path";
-import { lsmHook, readBtf, sizeOf, findType, type Btf } from "../btf/index.js";
+import { findType, kernelBtf, kernelBtfSource, lsmHook, sizeOf, type Btf } from "../btf/index.js";
 import { buildCfg, linkProgram } from "../cfg/index.js";
 import { readObject, type ProgramSpec } from "../object/index.js";
 import { explore, objectContext, type Obligation } from "../vc/index.js";
-
-export const KERNEL_BTF = "/sys/kernel/btf/vmlinux";
 
 export interface ProgramObligations {
   /** object file name without `.bpf.o`, e.g. "file_guard" */
@@ -30,14 +28,11 @@ const CTX_STRUCT: Readonly<Record<string, string>> = {
   BPF_PROG_TYPE_CGROUP_SOCK_ADDR: "bpf_sock_addr",
 };
 
-let kernelBtf: Btf | undefined;
-
 function loadKernelBtf(): Btf {
-  if (kernelBtf) return kernelBtf;
-  const btf = readBtf(readFileSync(KERNEL_BTF));
-  if (btf.kind === "error") throw new Error(`obligations: kernel btf: ${btf.issues[0]?.message}`);
-  kernelBtf = btf.value;
-  return kernelBtf;
+  const btf = kernelBtf();
+  if (btf === undefined)
+    throw new Error(`obligations: no kernel BTF at ${kernelBtfSource()} (give --kernel-btf)`);
+  return btf;
 }
 
 export function contextSize(prog: ProgramSpec, btf: Btf = loadKernelBtf()): number {
