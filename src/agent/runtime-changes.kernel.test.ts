@@ -47,6 +47,7 @@ const tool = join(dir, "tool");
 const followers: ChildProcess[] = [];
 let agent: AgentHarness;
 let lateUid = -1;
+let earlyFollower: { lines: string[] } = { lines: [] };
 
 const policy = (name: string, rules: readonly string[]) => `apiVersion: proofwall.dev/v1
 kind: Policy
@@ -116,6 +117,25 @@ function appliedBy(trigger: string, gen: number, ms = 60_000): Promise<ApplyLog>
   );
 }
 
+/** `proofwall events --follow` as a child; `lines` grows as it prints. */
+function follow(json: boolean): { lines: string[] } {
+  const args = [CLI, "events", "--follow", "--control", agent.socket, ...(json ? ["--json"] : [])];
+  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
+  followers.push(child);
+  const out = { lines: [] as string[] };
+  let partial = "";
+  child.stdout.on("data", (chunk: Buffer) => {
+    const parts = (partial + chunk.toString()).split("\n");
+    partial = parts.pop() ?? "";
+    out.lines.push(...parts.filter(Boolean));
+  });
+  return out;
+}
+
+/** Waits for a follower's first lines, the recent events: then it is subscribed. */
+const subscribed = (...fs: { lines: string[] }[]) =>
+  eventually(() => (fs.every((f) => f.lines.length > 0) ? true : undefined), 90_000);
+
 const sha256 = (text: string) => createHash("sha256").update(text).digest("hex");
 const readAs = (path: string, uid?: number) => sh(`cat ${path}`, uid ?? {});
 
@@ -164,6 +184,9 @@ test("a policy naming a user not yet added applies at the re-resolve after usera
   assert.ok(denied(readAs(c)), "v3 stays in force");
   assert.equal(generation(status(agent)), 3);
 
+  // A follower that read the accounts before the user existed.
+  earlyFollower = follow(true);
+  await subscribed(earlyFollower);
   const add = sh(`/usr/sbin/useradd -M -s /bin/sh ${LATE_USER}`);
   assert.equal(add.status, 0, add.stderr);
   lateUid = Number(sh(`/usr/bin/id -u ${LATE_USER}`).stdout.trim());
@@ -234,44 +257,30 @@ test("metrics over HTTP count the kernel's denial, apply latency and map fill", 
   }
 });
 
-/** `proofwall events --follow` as a child; `lines` grows as it prints. */
-function follow(json: boolean): { lines: string[] } {
-  const args = [CLI, "events", "--follow", "--control", agent.socket, ...(json ? ["--json"] : [])];
-  const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "inherit"] });
-  followers.push(child);
-  const out = { lines: [] as string[] };
-  let partial = "";
-  child.stdout.on("data", (chunk: Buffer) => {
-    const parts = (partial + chunk.toString()).split("\n");
-    partial = parts.pop() ?? "";
-    out.lines.push(...parts.filter(Boolean));
-  });
-  return out;
-}
-
 test("events --follow streams a new denial with user, executable and file named", async () => {
   const json = follow(true);
   const text = follow(false);
-  // Recent events come first: once they arrive, the follower is subscribed.
-  await eventually(
-    () => (json.lines.length > 0 && text.lines.length > 0 ? true : undefined),
-    90_000,
+  await subscribed(json, text);
+  const [seenJson = 0, seenText = 0, seenEarly = 0] = [json, text, earlyFollower].map(
+    (f) => f.lines.length,
   );
-  const [seenJson, seenText] = [json.lines.length, text.lines.length];
 
   assert.ok(denied(readAs(d, lateUid)));
-  const ev = await eventually(
-    () =>
-      json.lines
-        .slice(seenJson)
-        .map((l) => JSON.parse(l) as NamedEvent)
-        .find((x) => x.resource === d),
-    60_000,
-  );
-  assert.deepEqual(
-    [ev.hook, ev.action, ev.ruleId, ev.uid, ev.user, ev.exe],
-    ["file-open", "deny", "late-user", lateUid, LATE_USER, "/usr/bin/cat"],
-  );
+  const fresh = (f: { lines: string[] }, from: number) =>
+    eventually(
+      () =>
+        f.lines
+          .slice(from)
+          .map((l) => JSON.parse(l) as NamedEvent)
+          .find((x) => x.resource === d),
+      60_000,
+    );
+  const want = ["file-open", "deny", "late-user", lateUid, LATE_USER, "/usr/bin/cat"];
+  for (const [ev, who] of [
+    [await fresh(json, seenJson), "a follower started now"],
+    [await fresh(earlyFollower, seenEarly), "a follower started before useradd"],
+  ] as const)
+    assert.deepEqual([ev.hook, ev.action, ev.ruleId, ev.uid, ev.user, ev.exe], want, who);
   const line = await eventually(
     () => text.lines.slice(seenText).find((l) => l.endsWith(`-> ${d}`)),
     60_000,
