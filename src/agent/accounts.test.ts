@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { parseAccounts } from "./accounts.js";
+import { parseAccounts, refreshingAccounts } from "./accounts.js";
 import { judgePeer } from "./control-server.js";
 import { parseHostPort } from "./metrics-server.js";
 
@@ -15,6 +15,21 @@ test("accounts: primary gid, supplementary groups from membership, numeric uids"
   assert.equal(a.find("mallory"), null);
   assert.equal(a.nameOf(0), "root");
   assert.equal(a.nameOf(7), null);
+});
+
+test("refreshing accounts read the databases again on a miss, at most once a second", () => {
+  let text = passwd;
+  let loads = 0;
+  let clock = 0;
+  const load = () => (loads++, parseAccounts(text, group));
+  const a = refreshingAccounts(load, 1000, () => clock);
+  assert.equal(a.nameOf(0), "root");
+  text += "late:x:1001:1001::/:/bin/sh\n"; // useradd
+  assert.equal(a.nameOf(1001), null, "inside the interval: no second read");
+  clock = 1000;
+  assert.equal(a.nameOf(1001), "late");
+  assert.equal(a.find("late")?.uid, 1001);
+  assert.equal(loads, 2);
 });
 
 test("judgePeer: root and the agent's own uid are allowed, anyone else refused", () => {

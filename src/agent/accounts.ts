@@ -62,3 +62,28 @@ export function systemAccounts(etc = "/etc"): Accounts {
   };
   return parseAccounts(read("passwd"), read("group"));
 }
+
+/**
+ * Accounts that read the databases again when a name or uid is not found, at
+ * most once per `minIntervalMs`: a stream of events outlives the accounts it
+ * started with, and a user added since would stay unnamed.
+ */
+export function refreshingAccounts(
+  load: () => Accounts,
+  minIntervalMs = 1000,
+  now: () => number = Date.now,
+): Accounts {
+  let current = load();
+  let loadedAt = now();
+  const retry = <T>(ask: (a: Accounts) => T | null): T | null => {
+    const hit = ask(current);
+    if (hit !== null || now() - loadedAt < minIntervalMs) return hit;
+    current = load();
+    loadedAt = now();
+    return ask(current);
+  };
+  return {
+    find: (user) => retry((a) => a.find(user)),
+    nameOf: (uid) => retry((a) => a.nameOf(uid)),
+  };
+}

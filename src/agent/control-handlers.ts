@@ -3,7 +3,7 @@
 // `send`, once for most requests and once per event for `events`.
 import { decide } from "../policy/index.js";
 import { assertNever } from "../policy/index.js";
-import type { Accounts } from "./accounts.js";
+import { refreshingAccounts, type Accounts } from "./accounts.js";
 import type { Daemon } from "./daemon.js";
 import type { Enforcer } from "./enforcer.js";
 import { knownPaths, nameEvent } from "./event-names.js";
@@ -59,7 +59,7 @@ async function explain(ctx: HandlerContext, query: ExplainQuery): Promise<unknow
 }
 
 function events(ctx: HandlerContext, follow: boolean, reply: Reply): void {
-  const accounts = ctx.accounts();
+  const accounts = refreshingAccounts(ctx.accounts);
   const known = () => knownPaths(ctx.daemon.policy()?.policy ?? null);
   const paths = known();
   for (const e of ctx.daemon.recentEvents())

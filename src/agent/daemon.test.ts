@@ -136,3 +136,95 @@ test("a missing policy path is rejected at read and nothing is in force", async 
     t.done();
   }
 });
+
+const forUser = (name: string, user: string) => `apiVersion: proofwall.dev/v1
+kind: Policy
+metadata: { name: ${name} }
+spec:
+  mode: enforce
+  rules:
+    - { id: r, action: deny, subjects: [{ user: ${user} }], capabilities: [CAP_NET_RAW] }
+`;
+
+/** A daemon over a world whose users the test adds; `sealed` refuses unsigned changes. */
+function withUsers(users: Record<string, number>, sealed = () => false) {
+  const t = setup();
+  const daemon = new Daemon({
+    enforcer: new NoKernelEnforcer(),
+    resolver: () => fakeResolver({ users: { ...users } }),
+    log: pino({ level: "silent" }),
+    stateDir: join(t.dir, "state"),
+    policyPath: t.file,
+    onApply: (o) => t.outcomes.push(o),
+    admit: (trigger) => (sealed() && trigger !== "identity" ? "sealed" : null),
+  });
+  const name = () => daemon.policy()?.meta.name ?? null;
+  return { ...t, daemon, name };
+}
+
+test("a policy file naming a user added later applies at the re-resolve after the user appears", async () => {
+  const users: Record<string, number> = {};
+  const t = withUsers(users);
+  try {
+    writeFileSync(t.file, forUser("late", "newcomer"));
+    await t.daemon.start();
+    const first = t.daemon.status().lastApply;
+    assert.equal(first?.kind === "rejected" && first.stage, "check");
+    assert.match(first?.kind === "rejected" ? (first.problems[0] ?? "") : "", /no such user/);
+    const retry = await t.daemon.refreshIdentities();
+    assert.equal(retry?.kind, "rejected");
+    assert.equal(t.outcomes.length, 1, "a retry that fails again is not recorded");
+    users["newcomer"] = 1500;
+    const applied = await t.daemon.refreshIdentities();
+    assert.deepEqual(applied?.kind === "applied" && [applied.trigger, applied.policy.generation], [
+      "identity",
+      1,
+    ]);
+    assert.equal(t.name(), "late");
+    assert.equal((await t.daemon.refreshIdentities())?.kind, "unchanged");
+  } finally {
+    t.done();
+  }
+});
+
+test("the retried text is the file's latest: a reverted edit or a control apply replaces it", async () => {
+  const users: Record<string, number> = { root: 0 };
+  const t = withUsers(users);
+  try {
+    writeFileSync(t.file, forUser("one", "root"));
+    await t.daemon.start();
+    writeFileSync(t.file, forUser("edit", "later1"));
+    assert.equal((await t.daemon.reload("file-change"))?.kind, "rejected");
+    writeFileSync(t.file, forUser("one", "root"));
+    assert.equal((await t.daemon.reload("file-change"))?.kind, "unchanged");
+    users["later1"] = 1501;
+    await t.daemon.refreshIdentities();
+    assert.equal(t.name(), "one", "the reverted edit is not applied");
+
+    writeFileSync(t.file, forUser("edit", "later2"));
+    assert.equal((await t.daemon.reload("sighup"))?.kind, "rejected");
+    const sent = await t.daemon.applyText([{ file: "x.yaml", text: forUser("sent", "root") }]);
+    assert.equal(sent.kind, "applied");
+    users["later2"] = 1502;
+    await t.daemon.refreshIdentities();
+    assert.equal(t.name(), "sent", "a control apply is not replaced by the file");
+  } finally {
+    t.done();
+  }
+});
+
+test("a sealed agent does not retry file text that failed its check before the seal", async () => {
+  const users: Record<string, number> = {};
+  let sealed = false;
+  const t = withUsers(users, () => sealed);
+  try {
+    writeFileSync(t.file, forUser("late", "newcomer"));
+    await t.daemon.start();
+    sealed = true;
+    users["newcomer"] = 1500;
+    assert.equal(await t.daemon.refreshIdentities(), null);
+    assert.equal(t.name(), null);
+  } finally {
+    t.done();
+  }
+});

@@ -41,6 +41,9 @@ export interface DaemonOptions {
 /** Applied even when nothing changed: the operator asked for exactly this policy. */
 const FORCED: ReadonlySet<ApplyTrigger> = new Set(["control", "signed"]);
 
+/** Applies that read the --policy file or directory. */
+const FROM_FILE: ReadonlySet<ApplyTrigger> = new Set(["startup", "file-change", "sighup"]);
+
 export interface DaemonStatus {
   readonly pid: number;
   readonly startedAt: string;
@@ -62,6 +65,11 @@ export class Daemon {
     texts: readonly PolicyText[];
   } | null = null;
   #last: ApplyOutcome | null = null;
+  /**
+   * The policy file's text as last read, while it fails the check: a name it
+   * gives (a user, a service, an executable) may exist at the next re-resolve.
+   */
+  #unresolved: readonly PolicyText[] | null = null;
   #queue: Promise<unknown> = Promise.resolve();
   readonly #recent: DecisionEvent[] = [];
   readonly #listeners = new Set<EventListener>();
@@ -89,6 +97,8 @@ export class Daemon {
       const refusal = this.#o.admit?.(trigger);
       if (refusal) return this.#reject(trigger, "seal", [refusal]);
       const read = readPolicyPath(path);
+      // What the file says now replaces any earlier text that failed its check.
+      this.#unresolved = null;
       if (read.kind === "error") return this.#reject(trigger, "read", [read.reason]);
       return this.#apply(read.texts, trigger);
     });
@@ -97,11 +107,15 @@ export class Daemon {
   /**
    * Resolves the policy in force again (not the file: a policy sent over the
    * control API stays in force) and applies it only if an identity changed.
+   * A policy file that failed its check since is tried again instead: a user
+   * added after it was written makes it apply; failing again logs nothing.
    */
   refreshIdentities(): Promise<ApplyOutcome | null> {
     return this.#serial(async () => {
-      const cur = this.#current;
-      return cur ? this.#apply(cur.texts, "identity") : null;
+      // A sealed agent takes no unsigned file text, even text read before the seal.
+      if (this.#unresolved && this.#o.admit?.("file-change")) this.#unresolved = null;
+      const texts = this.#unresolved ?? this.#current?.texts;
+      return texts ? this.#apply(texts, "identity") : null;
     });
   }
 
@@ -179,7 +193,7 @@ export class Daemon {
 
   async #apply(texts: readonly PolicyText[], trigger: ApplyTrigger): Promise<ApplyOutcome> {
     const loaded = loadPolicy(texts, this.#o.resolver());
-    if (loaded.kind === "error") return this.#reject(trigger, "check", loaded.problems);
+    if (loaded.kind === "error") return this.#unresolvable(texts, trigger, loaded.problems);
     const time = new Date().toISOString();
     const cur = this.#current;
     // Same text is not enough: a restarted service has a new cgroup id, a
@@ -194,6 +208,7 @@ export class Daemon {
     const r = await this.#o.enforcer.apply(loaded.policy, meta);
     if (r.kind === "rejected") return this.#reject(trigger, r.stage, [r.reason]);
     this.#generation = r.policy.generation;
+    this.#unresolved = null;
     writeGeneration(this.#o.stateDir, this.#generation);
     this.#current = { policy: loaded.policy, meta: r.policy, resolved, texts };
     const warnings = loaded.warnings;
@@ -205,6 +220,23 @@ export class Daemon {
       durationMs: r.durationMs,
       warnings,
     });
+  }
+
+  /**
+   * A check failure. The file's text is kept for the re-resolve, and its
+   * retries fail quietly: the first rejection was logged and stays the last apply.
+   */
+  #unresolvable(
+    texts: readonly PolicyText[],
+    trigger: ApplyTrigger,
+    problems: readonly string[],
+  ): ApplyOutcome {
+    const retry = trigger === "identity" && texts === this.#unresolved;
+    if (FROM_FILE.has(trigger)) this.#unresolved = texts;
+    if (!retry) return this.#reject(trigger, "check", problems);
+    const current = this.#current?.meta ?? null;
+    const time = new Date().toISOString();
+    return { kind: "rejected", stage: "check", problems, trigger, time, current };
   }
 
   #reject(trigger: ApplyTrigger, stage: RejectStage, problems: readonly string[]): ApplyOutcome {
