@@ -4,3 +4,4 @@ export * from "./spec.js";
 export * from "./obligations.js";
 export * from "./self-protect.js";
 export * from "./check-program.js";
+export * from "./mutants.js";
