@@ -5,3 +5,4 @@ export * from "./obligations.js";
 export * from "./self-protect.js";
 export * from "./check-program.js";
 export * from "./mutants.js";
+export * from "./registry.js";
