@@ -3,6 +3,8 @@
 // printed as one table. Exit 0 when every program meets its expectation and
 // the routes agree everywhere; 1 otherwise; 2 on a usage or setup error.
 // `--replay` re-runs the sessions a previous run saved under build/proofs.
+// Programs with a functional specification (verifier/spec/) get a second
+// entry, <program>_spec, whose obligations are the spec's clauses.
 import type { Command } from "commander";
 import { withKernelBtf } from "./kernel-btf-option.js";
 
@@ -14,6 +16,7 @@ export interface ProveFlags {
   readonly table: boolean;
   readonly fixtures: boolean;
   readonly maxPaths: string;
+  readonly specs: boolean;
 }
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -31,8 +34,12 @@ export async function runProve(objects: readonly string[], flags: ProveFlags): P
   const t0 = performance.now();
   let failed = 0;
   const all = [];
+  const programs = (file: string) => [
+    ...w.objectObligations(file, Number(flags.maxPaths)),
+    ...(flags.specs ? w.objectSpecObligations(file, Number(flags.maxPaths)) : []),
+  ];
   for (const file of files)
-    for (const p of w.objectObligations(file, Number(flags.maxPaths))) {
+    for (const p of programs(file)) {
       if (flags.replay) {
         const r = await w.replayProgram(setup, p, options);
         out(`${p.object}/${p.program}: replay ${r.ok ? "ok" : "FAILED"}: ${r.output}`);
@@ -73,6 +80,7 @@ export function register(program: Command): void {
     .option("--max-paths <n>", "paths explored per program before giving up", "1100")
     .option("--fixtures", "also prove the test fixtures in build/bpf/test-data", false)
     .option("--no-table", "print only the per-program summaries")
+    .option("--no-specs", "skip the functional specifications (<program>_spec rows)")
     .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
     .action(async (objects: string[], flags: ProveFlags) => {
       try {

@@ -22,6 +22,7 @@ const DESCRIPTIONS: Record<ObligationReport["kind"], string> = {
   "loop-bound": "a loop may run more often than the unrolling bound",
   unsupported: "the program uses something the verifier does not model",
   "div-by-zero": "a division by a register that may be zero (lint)",
+  functional: "a clause of the program's functional specification does not hold",
 };
 
 export function renderSarif(r: VerifyResult, root: string): string {

@@ -24,7 +24,9 @@ export function toAssignment(
     if (t.kind === "var" && v !== undefined) scalars.set(t.name, v);
   });
   let env: Assignment = { values: scalars, arrays: new Map(), applications: new Map() };
-  for (let round = 0; round < 4; round++) env = cells(observed, values, env);
+  // Each round resolves one more level of nesting (kmem of kmem of ...); chains of
+  // kernel loads through pointers read from kernel memory go six deep and more.
+  for (let round = 0; round < 16; round++) env = cells(observed, values, env);
   return env;
 }
 

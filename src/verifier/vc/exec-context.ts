@@ -6,6 +6,7 @@ import { ObligationSet, type ObligationKind } from "./obligation.js";
 import type { MapInfo, PathState } from "./sym-state.js";
 import { bvVar, variable } from "./term-store.js";
 import { BOOL, type Term } from "./term.js";
+import type { ExitRecord } from "./trace.js";
 
 export type LddwBinding =
   | { readonly kind: "map"; readonly map: MapInfo }
@@ -33,6 +34,13 @@ export interface ProgramContext {
   readonly maxPaths: number;
   /** merge paths where they join (exact); off explores every path on its own */
   readonly merge: boolean;
+  /**
+   * The model for functional specifications: helper results that cannot
+   * change within one run (the current task, pid, uid, cgroup) and map
+   * contents at a key (until the path writes that map) are the same terms
+   * on every call, outputs are traced and every exit is recorded.
+   */
+  readonly functional: boolean;
 }
 
 export const defaultContext = (over: Partial<ProgramContext> = {}): ProgramContext => ({
@@ -43,11 +51,14 @@ export const defaultContext = (over: Partial<ProgramContext> = {}): ProgramConte
   unroll: 8,
   maxPaths: 4096,
   merge: true,
+  functional: false,
   ...over,
 });
 
 export class Exec {
   readonly obligations = new ObligationSet();
+  /** the program's exits, recorded under the functional model */
+  readonly exits: ExitRecord[] = [];
   private counter = 0;
   constructor(readonly program: ProgramContext) {}
 

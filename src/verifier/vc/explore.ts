@@ -23,9 +23,12 @@ import { numeric, stepInsn, use } from "./sym-step.js";
 import { readBytes } from "./sym-memory.js";
 import { FALSE, and, bv, constArray, extract, not, sle } from "./term-store.js";
 import { JobQueue, type Job, type JobSink } from "./job-queue.js";
+import type { ExitRecord } from "./trace.js";
 
 export interface Exploration {
   readonly obligations: readonly Obligation[];
+  /** every way out of the program, under the functional model only */
+  readonly exits: readonly ExitRecord[];
   readonly paths: number;
   /** true when maxPaths stopped the exploration: the obligations are then incomplete */
   readonly truncated: boolean;
@@ -49,7 +52,7 @@ export function explore(cfg: Cfg, program: ProgramContext): Exploration {
     }
     paths += runPath(x, cfg, { code, heads, joins }, job, work) ? 1 : 0;
   }
-  return { obligations: x.obligations.list(), paths, truncated };
+  return { obligations: x.obligations.list(), exits: x.exits, paths, truncated };
 }
 
 /** First slots of blocks that more than one edge enters: where paths may meet. */
@@ -75,6 +78,7 @@ function initialState(program: ProgramContext): PathState {
     path: [],
     visits: new Map(),
     globals: new Map(),
+    trace: [],
   };
   const ctx = addRegion(s, {
     tag: "ctx",
@@ -221,5 +225,7 @@ function exit(x: Exec, s: PathState, pc: number): number | undefined {
       "an LSM program must return 0 or -errno in [-4095, -1]",
     );
   }
+  if (x.program.functional)
+    x.exits.push({ pc, path: [...s.path], r0: numeric(x, s, pc, r0), trace: [...s.trace] });
   return undefined;
 }

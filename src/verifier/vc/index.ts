@@ -9,3 +9,5 @@ export * from "./helper-contracts.js";
 export * from "./sym-state.js";
 export * from "./explore.js";
 export * from "./object-context.js";
+export * from "./trace.js";
+export * from "./sym-functional.js";

@@ -13,6 +13,7 @@ import type { Frame, PathState, Region, SymValue } from "./sym-state.js";
 import { UNINIT } from "./sym-state.js";
 import { FALSE, and, ite, or } from "./term-store.js";
 import type { Term } from "./term.js";
+import { sameTrace } from "./trace.js";
 
 /** The merged state, or null when some live value has no common shape. */
 export function mergeStates(
@@ -21,7 +22,7 @@ export function mergeStates(
   live: RegMask,
   liveAtReturn: (returnPc: number) => RegMask,
 ): PathState | null {
-  if (!sameShape(a, b)) return null;
+  if (!sameShape(a, b) || !sameTrace(a.trace, b.trace)) return null;
   let common = 0;
   while (common < a.path.length && common < b.path.length && a.path[common] === b.path[common])
     common++;
@@ -47,6 +48,7 @@ export function mergeStates(
     path: [...a.path.slice(0, common), or(c, cb)],
     visits: new Map(a.visits),
     globals,
+    trace: a.trace,
   };
 }
 

@@ -18,7 +18,9 @@ export type ObligationKind =
   | "return-range"
   | "loop-bound"
   | "unsupported"
-  | "div-by-zero";
+  | "div-by-zero"
+  /** a clause of a functional specification (spec/), at one exit */
+  | "functional";
 
 /** Lints are reported but do not make a program unsafe (RFC 9669 defines x/0). */
 export const LINT_KINDS: ReadonlySet<ObligationKind> = new Set(["div-by-zero"]);
@@ -44,6 +46,8 @@ export interface Check {
   readonly pc: number;
   readonly safe: Term;
   readonly message: string;
+  /** distinguishes checks of one kind at one slot (a functional clause's name) */
+  readonly tag?: string;
 }
 
 export class ObligationSet {
@@ -56,7 +60,10 @@ export class ObligationSet {
   private readonly conjunctions = new WeakMap<readonly Term[], { length: number; term: Term }>();
 
   add(path: readonly Term[], check: Check): void {
-    const id = `${check.kind}@${check.pc}`;
+    const id =
+      check.tag === undefined
+        ? `${check.kind}@${check.pc}`
+        : `${check.kind}:${check.tag}@${check.pc}`;
     const entry = this.byId.get(id) ?? { check, parts: [], cases: [] };
     const taken = this.conjunction(path);
     entry.parts.push(implies(taken, check.safe));

@@ -29,6 +29,13 @@ import {
   variable,
 } from "./term-store.js";
 import { arraySort, type Term } from "./term.js";
+import {
+  consistentLookup,
+  reserveFailure,
+  stableResult,
+  traceHelper,
+  traceReserve,
+} from "./sym-functional.js";
 
 export function callHelper(x: Exec, s: PathState, pc: number, id: number): void {
   const contract = HELPERS.get(id);
@@ -39,9 +46,28 @@ export function callHelper(x: Exec, s: PathState, pc: number, id: number): void 
     const map = contract.args
       .map((kind, i) => checkArg(x, s, pc, contract, kind, i + 1))
       .find((m) => m);
-    s.regs[0] = result(x, s, pc, contract, map);
+    traceHelper(x, s, pc, id, map);
+    s.regs[0] =
+      (x.program.functional && functionalResult(s, pc, id, map)) || result(x, s, pc, contract, map);
+    if (id === 131) traceReserve(x, s, map, s.regs[0]);
   }
   for (let r = 1; r <= 5; r++) s.regs[r] = UNINIT;
+}
+
+/** The functional model's result (sym-functional.ts), where it differs from the contract's. */
+function functionalResult(
+  s: PathState,
+  pc: number,
+  id: number,
+  map: MapInfo | undefined,
+): SymValue | undefined {
+  if (id === 1 && map) return consistentLookup(s, map, argReg(s, 2), pc);
+  if (id === 131 && map) {
+    const size = constOf(argReg(s, 2)) ?? 0;
+    const record = nullable(s, pc, map.name, "ringbuf", size, true, reserveFailure(s, map.name));
+    return record;
+  }
+  return stableResult(id);
 }
 
 const argReg = (s: PathState, r: number): SymValue => s.regs[r] ?? UNINIT;
@@ -147,9 +173,25 @@ function result(
       return scalar(v);
     }
     case "map-value-or-null":
-      return nullable(x, s, pc, map?.name ?? "map", "map-value", map?.valueSize ?? 0, true);
+      return nullable(
+        s,
+        pc,
+        map?.name ?? "map",
+        "map-value",
+        map?.valueSize ?? 0,
+        true,
+        x.freshBool(`null:${map?.name ?? "map"}`, pc),
+      );
     case "ringbuf-or-null":
-      return nullable(x, s, pc, "ringbuf record", "ringbuf", constOf(argReg(s, 2)) ?? 0, true);
+      return nullable(
+        s,
+        pc,
+        "ringbuf record",
+        "ringbuf",
+        constOf(argReg(s, 2)) ?? 0,
+        true,
+        x.freshBool("null:ringbuf record", pc),
+      );
     case "kernel-ptr":
       return scalar(x.fresh(c.name, pc, 64), true);
     case "void":
@@ -162,13 +204,13 @@ function result(
 const widenSigned = (int: Term): Term => sext(32, int);
 
 function nullable(
-  x: Exec,
   s: PathState,
   pc: number,
   name: string,
   kind: "map-value" | "ringbuf",
   size: number,
   writable: boolean,
+  isNull: Term,
 ): SymValue {
   const tag = `${kind}@${pc}#${s.regions.length}`;
   const region = addRegion(s, {
@@ -184,7 +226,7 @@ function nullable(
     kind: "ptr",
     region: region.id,
     off: bv(0n, 64),
-    isNull: x.freshBool(`null:${name}`, pc),
+    isNull,
   };
 }
 

@@ -131,6 +131,13 @@ export function storeValue(
   }
   const spills = updateSpills(region, off, size, value);
   s.regions[region.id] = { ...region, bytes, init, spills };
+  traceWrite(x, s, pc, region);
+}
+
+/** Under the functional model, a store into a map value or global data is a map write. */
+function traceWrite(x: Exec, s: PathState, pc: number, region: Region): void {
+  if (!x.program.functional || (region.kind !== "map-value" && region.kind !== "global")) return;
+  s.trace.push({ kind: "map-write", map: region.map ?? region.name, pc, via: "store" });
 }
 
 function updateSpills(
@@ -166,4 +173,5 @@ export function clobber(
     if (init) init = store(init, offsetOf(off, i), bv(1n, 1));
   }
   s.regions[region.id] = { ...region, bytes, init, spills: new Map() };
+  traceWrite(x, s, pc, region);
 }

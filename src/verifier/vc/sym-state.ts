@@ -6,6 +6,7 @@
 import { add, and, bv, bvVar, ite, ule } from "./term-store.js";
 import type { Term } from "./term.js";
 import { assertNever } from "../isa/index.js";
+import type { TraceEvent } from "./trace.js";
 
 export type RegionKind = "stack" | "ctx" | "map-value" | "ringbuf" | "global";
 
@@ -27,6 +28,8 @@ export interface Region {
   readonly writable: boolean;
   /** pointers spilled to constant 8-byte slots, by offset (stacks only) */
   readonly spills: ReadonlyMap<number, SymValue>;
+  /** the map a map-value region was looked up in (or the ring buffer of a record) */
+  readonly map?: string;
 }
 
 export type SymValue =
@@ -58,6 +61,8 @@ export interface PathState {
   visits: Map<number, number>;
   /** global data section -> region id */
   globals: Map<string, number>;
+  /** outputs of the path, recorded only under the functional model */
+  trace: TraceEvent[];
 }
 
 export const UNINIT: SymValue = { kind: "uninit" };
@@ -71,6 +76,7 @@ export function fork(s: PathState): PathState {
     path: [...s.path],
     visits: new Map(s.visits),
     globals: new Map(s.globals),
+    trace: [...s.trace],
   };
 }
 

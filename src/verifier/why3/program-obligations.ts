@@ -10,6 +10,7 @@ import { findType, kernelBtf, kernelBtfSource, lsmHook, sizeOf, type Btf } from 
 import { buildCfg, linkProgram } from "../cfg/index.js";
 import { readObject, type ProgramSpec } from "../object/index.js";
 import { explore, objectContext, type Obligation } from "../vc/index.js";
+import { functionalProblem, specsFor } from "../spec/index.js";
 
 export interface ProgramObligations {
   /** object file name without `.bpf.o`, e.g. "file_guard" */
@@ -62,5 +63,34 @@ export function objectObligations(path: string, maxPaths?: number): ProgramOblig
     });
     const ex = explore(buildCfg(linked.insns), context);
     return { object, program: prog.name, ...ex };
+  });
+}
+
+/** Suffix of the pseudo-program that carries a program's functional obligations. */
+export const SPEC_SUFFIX = "_spec";
+
+/**
+ * The functional obligations of every specified program of an object (spec/),
+ * one pseudo-program `<program>_spec` each, so both routes run them like any
+ * other program's obligations; empty when the object has no specification.
+ */
+export function objectSpecObligations(path: string, maxPaths?: number): ProgramObligations[] {
+  const object = basename(path).replace(/\.bpf\.o$|\.o$/, "");
+  const bytes = readFileSync(path);
+  const read = readObject(bytes, basename(path));
+  if (read.kind !== "ok") throw new Error(`obligations: ${path}: ${read.issues[0]?.message}`);
+  return specsFor(object, bytes, path).map((spec) => {
+    const prog = read.value.programs.find((p) => p.name === spec.program);
+    if (!prog)
+      throw new Error(`obligations: ${path}: no program ${spec.program} to check its spec`);
+    const p = functionalProblem(read.value, spec, contextSize(prog), maxPaths);
+    const { paths, truncated } = p;
+    return {
+      object,
+      program: `${spec.program}${SPEC_SUFFIX}`,
+      obligations: p.functional,
+      paths,
+      truncated,
+    };
   });
 }
