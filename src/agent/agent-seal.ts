@@ -5,7 +5,8 @@
 // the enforce objects, and once a policy is in force it guards every enforce
 // map, program and link by id, every pin and pin directory, seals, and checks
 // that each pin still names what was attached (the window between load and
-// seal). While sealed, only signed changes pass admit().
+// seal). While sealed, only signed changes pass admit(), and each apply sets
+// the seal switches its spec.selfProtection asks for (prepare/settle).
 import { join } from "node:path";
 import type { Logger } from "pino";
 import type { GuardSet } from "../enforce/kernel-enforcer.js";
@@ -18,7 +19,9 @@ import {
   type SealPolicy,
   type TamperEvent,
 } from "../protect/index.js";
+import type { SealRelaxation } from "../policy/index.js";
 import type { ApplyTrigger } from "./apply-outcome.js";
+import { SwitchFollower, type SealSwitches } from "./seal-switches.js";
 import {
   clearSealRecord,
   processStartTicks,
@@ -38,22 +41,27 @@ export interface AgentSealOptions {
   readonly log: Logger;
   /** --seal: seal once a policy is in force. */
   readonly seal: boolean;
+  /** The switches --seal-allow leaves on; a policy may turn some off. */
   readonly switches: readonly SealPolicy[];
   readonly allowUnverified: boolean;
 }
 
 const errorText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
-export class AgentSeal {
+export class AgentSeal implements SealSwitches {
   readonly #o: AgentSealOptions;
   #state: SealState;
   readonly #sp: SelfProtect | null;
   #refusalsAtSeal = 0;
+  readonly #switches: SwitchFollower;
 
   private constructor(o: AgentSealOptions, state: SealState, sp: SelfProtect | null) {
     this.#o = o;
     this.#state = state;
     this.#sp = sp;
+    this.#switches = new SwitchFollower(o.switches, (problem) =>
+      o.log.error({ problem }, "seal switches: the tighter switches stay in force"),
+    );
   }
 
   /** Looks at the pins left by earlier agents and, with --seal, loads self_protect. */
@@ -99,7 +107,12 @@ export class AgentSeal {
   state(): SealState {
     const s = this.#state;
     if (s.kind !== "sealed" || !this.#sp) return s;
-    return { ...s, refusals: this.#sp.log.total - this.#refusalsAtSeal };
+    return {
+      ...s,
+      switches: [...(this.#switches.written ?? [])],
+      policyAllows: [...this.#switches.policyAllows],
+      refusals: this.#sp.log.total - this.#refusalsAtSeal,
+    };
   }
 
   /** Null when an apply from `trigger` may go ahead; else why not. */
@@ -119,7 +132,12 @@ export class AgentSeal {
       for (const key of set.objects) sp.guard(key);
       const pins = sp.guardTree(set.pinDir) + sp.ownPins().length + 2;
       sp.guardPin(this.#o.pinRoot, "dir");
-      sp.seal(this.#o.switches, this.#o.pinRoot);
+      const switches = this.#switches.inForce();
+      sp.seal(switches, this.#o.pinRoot);
+      this.#switches.attach(switches, (next) => {
+        sp.setSwitches(next);
+        this.#o.log.info({ switches: next }, "seal switches set");
+      });
       this.#refusalsAtSeal = sp.log.total;
       this.#afterSeal(set, pins);
     } catch (e) {
@@ -146,7 +164,8 @@ export class AgentSeal {
     this.#state = {
       kind: "sealed",
       since,
-      switches: [...this.#o.switches],
+      switches: [...(this.#switches.written ?? [])],
+      policyAllows: [...this.#switches.policyAllows],
       guardedObjects: sp.guardedIds.length,
       guardedPins: pins,
       pinProblems,
@@ -157,12 +176,23 @@ export class AgentSeal {
     else this.#o.log.info({ seal: this.#state }, "sealed");
   }
 
+  /** Before a policy switch: every switch either policy wants; null, or why they could not be set. */
+  prepare(next: { readonly sealAllow?: readonly SealRelaxation[] }): string | null {
+    return this.#switches.prepare(next);
+  }
+
+  /** After it: the applied policy's switches, or the old ones when the apply failed. */
+  settle(applied: boolean): void {
+    this.#switches.settle(applied);
+  }
+
   /** Lifts the seal after a verified request; null on success, else why not. */
   unseal(keyId: string, version: number): string | null {
     const s = this.#state;
     if (s.kind === "sealed-elsewhere") return `unseal: ${sealedElsewhereText(s.holder)}`;
     if (s.kind !== "sealed" || !this.#sp) return `unseal: the agent is not sealed (${s.kind})`;
     this.#sp.unseal();
+    this.#switches.detach();
     clearSealRecord(this.#o.stateDir);
     this.#state = { kind: "unsealed", since: new Date().toISOString(), keyId, version };
     this.#o.log.warn({ seal: this.#state }, "unsealed by a signed request");

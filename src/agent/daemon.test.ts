@@ -228,3 +228,42 @@ test("a sealed agent does not retry file text that failed its check before the s
     t.done();
   }
 });
+
+test("seal switches: prepared before each switch, settled after it, and a refusal rejects", async () => {
+  const calls: string[] = [];
+  let refuse = false;
+  const enforcer = new PickyEnforcer();
+  const daemon = new Daemon({
+    enforcer,
+    resolver: () => fakeResolver({}),
+    log: pino({ level: "silent" }),
+    stateDir: mkdtempSync(join(tmpdir(), "pw-daemon-")),
+    policyPath: null,
+    sealSwitches: {
+      prepare: (next) => {
+        calls.push(`prepare ${(next.sealAllow ?? ["-"]).join(",")}`);
+        return refuse ? "seal switches: refused" : null;
+      },
+      settle: (applied) => void calls.push(`settle ${applied}`),
+    },
+  });
+  await daemon.start();
+  const relax = "  selfProtection: { allow: [modules] }\n";
+  const text = (name: string) => doc(name, "CAP_NET_RAW").replace("  rules:", `${relax}  rules:`);
+  assert.equal((await daemon.applyText([{ file: "a", text: text("one") }])).kind, "applied");
+  assert.equal((await daemon.applyText([{ file: "a", text: text("too-big") }])).kind, "rejected");
+  refuse = true;
+  const r = await daemon.applyText([{ file: "a", text: doc("two", "CAP_NET_RAW") }]);
+  assert.deepEqual(r.kind === "rejected" && [r.stage, r.problems], [
+    "kernel",
+    ["seal switches: refused"],
+  ]);
+  assert.equal(daemon.policy()?.meta.name, "one");
+  assert.deepEqual(calls, [
+    "prepare modules",
+    "settle true",
+    "prepare modules",
+    "settle false",
+    "prepare -",
+  ]);
+});

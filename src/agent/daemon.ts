@@ -7,6 +7,7 @@ import type { Policy, Resolver } from "../policy/index.js";
 import type { ApplyOutcome, ApplyTrigger, RejectStage } from "./apply-outcome.js";
 import { readGeneration, writeGeneration } from "./agent-state.js";
 import type {
+  ApplyResult,
   DecisionEvent,
   Enforcer,
   EnforcerStatus,
@@ -16,6 +17,7 @@ import type {
 import { readPolicyPath, type PolicyText } from "./policy-files.js";
 import { loadPolicy } from "./policy-load.js";
 import type { SealState } from "./seal-state.js";
+import type { SealSwitches } from "./seal-switches.js";
 
 const RECENT_EVENTS = 1000;
 
@@ -36,6 +38,8 @@ export interface DaemonOptions {
   readonly admit?: (trigger: ApplyTrigger) => string | null;
   /** The seal as `proofwall status` shows it; "off" when the agent has none. */
   readonly seal?: () => SealState;
+  /** Seal switches that follow spec.selfProtection, set around each policy switch. */
+  readonly sealSwitches?: SealSwitches;
 }
 
 /** Applied even when nothing changed: the operator asked for exactly this policy. */
@@ -205,7 +209,7 @@ export class Daemon {
       return trigger === "identity" ? unchanged : this.#record(unchanged);
     }
     const meta = { name: loaded.policy.name, hash: loaded.hash, generation: this.#generation + 1 };
-    const r = await this.#o.enforcer.apply(loaded.policy, meta);
+    const r = await this.#switch(loaded.policy, meta);
     if (r.kind === "rejected") return this.#reject(trigger, r.stage, [r.reason]);
     this.#generation = r.policy.generation;
     this.#unresolved = null;
@@ -237,6 +241,30 @@ export class Daemon {
     const current = this.#current?.meta ?? null;
     const time = new Date().toISOString();
     return { kind: "rejected", stage: "check", problems, trigger, time, current };
+  }
+
+  /**
+   * The policy switch, between the seal switches' prepare (the tighter of the
+   * old and new switches) and settle: while it happens nothing is more open
+   * than under either policy, and a failed apply leaves the old switches.
+   */
+  async #switch(policy: Policy, meta: PolicyMeta): Promise<ApplyResult> {
+    const switches = this.#o.sealSwitches;
+    const problem = switches?.prepare(policy) ?? null;
+    if (problem !== null)
+      return {
+        kind: "rejected",
+        stage: "kernel",
+        reason: problem,
+        current: this.#current?.meta ?? null,
+      };
+    let r: ApplyResult | undefined;
+    try {
+      r = await this.#o.enforcer.apply(policy, meta);
+      return r;
+    } finally {
+      switches?.settle(r?.kind === "applied");
+    }
   }
 
   #reject(trigger: ApplyTrigger, stage: RejectStage, problems: readonly string[]): ApplyOutcome {

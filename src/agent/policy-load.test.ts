@@ -128,3 +128,24 @@ test("the enforce-mode examples combine in one policy directory; the audit-first
     /error merge: mode enforce differs from audit in egress-allowlist.yaml/,
   );
 });
+
+test("a seal switch is relaxed only when every file that states selfProtection allows it", () => {
+  const allow = (name: string, words: string | null) =>
+    doc(name, "enforce", "", shadow(`${name}-r`, "deny")).replace(
+      "  rules:",
+      words === null ? "  rules:" : `  selfProtection: { allow: [${words}] }\n  rules:`,
+    );
+  const load = (...texts: string[]) => {
+    const r = loadPolicy(
+      texts.map((text, i) => ({ file: `${i}.yaml`, text })),
+      resolver,
+    );
+    return r.kind === "ok" ? r.policy.sealAllow : assert.fail(r.problems.join("\n"));
+  };
+  assert.deepEqual(load(allow("a", "modules, kexec")), ["modules", "kexec"]);
+  assert.deepEqual(load(allow("a", "modules, kexec"), allow("b", "modules"), allow("c", null)), [
+    "modules",
+  ]);
+  assert.deepEqual(load(allow("a", "modules"), allow("b", "")), []);
+  assert.equal(load(allow("a", null), allow("b", null)), undefined);
+});

@@ -2,8 +2,17 @@
 // Enforcer applies. Rules keep file-name order (so "the earlier rule wins"
 // still means something), rule ids must be unique across files, every file
 // must ask for the same mode, and a class defaults to deny when any file says
-// so: splitting a policy into files can never widen it.
-import type { Mode, Policy, Posture, ResourceClass, Rule } from "../policy/index.js";
+// so: splitting a policy into files can never widen it. For the same reason a
+// seal switch is relaxed only when every file that states selfProtection
+// allows it.
+import type {
+  Mode,
+  Policy,
+  Posture,
+  ResourceClass,
+  Rule,
+  SealRelaxation,
+} from "../policy/index.js";
 import { RESOURCE_KEYS } from "../policy/index.js";
 
 export interface CheckedFile {
@@ -37,6 +46,13 @@ function mergedDefaults(files: readonly CheckedFile[]): Record<ResourceClass, Po
   return out;
 }
 
+function mergedSealAllow(files: readonly CheckedFile[]): { sealAllow?: SealRelaxation[] } {
+  const stated = files.flatMap((f) => (f.policy.sealAllow ? [f.policy.sealAllow] : []));
+  const [first, ...rest] = stated;
+  if (!first) return {};
+  return { sealAllow: first.filter((w) => rest.every((allow) => allow.includes(w))) };
+}
+
 export function mergePolicies(files: readonly CheckedFile[]): MergeResult {
   const only = files.length === 1 ? files[0] : undefined;
   if (only) return { kind: "ok", policy: only.policy };
@@ -54,5 +70,6 @@ export function mergePolicies(files: readonly CheckedFile[]): MergeResult {
     }
   if (problems.length > 0) return { kind: "error", problems };
   const name = files.map((f) => f.policy.name).join("+");
-  return { kind: "ok", policy: { name, mode, defaults: mergedDefaults(files), rules } };
+  const defaults = mergedDefaults(files);
+  return { kind: "ok", policy: { name, mode, defaults, rules, ...mergedSealAllow(files) } };
 }

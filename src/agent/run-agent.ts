@@ -102,6 +102,7 @@ export async function runAgent(o: AgentOptions): Promise<void> {
     onApply: (outcome) => (metrics.observeApply(outcome), trySeal()),
     admit: (trigger) => seal?.admit(trigger) ?? null,
     seal: () => seal?.state() ?? { kind: "off" },
+    ...(seal ? { sealSwitches: seal } : {}),
   });
   seal?.onTamper((e) => daemon.report(tamperDecision(e)));
   await daemon.start();

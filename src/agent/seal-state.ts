@@ -21,8 +21,10 @@ export type SealState =
   | {
       readonly kind: "sealed";
       readonly since: string;
-      /** Policy switches of the seal: denyModules, denyKexec, lockdown. */
+      /** Seal switches in force: denyModules, denyKexec, lockdown. */
       readonly switches: readonly string[];
+      /** What the policy in force turns off (spec.selfProtection.allow); absent from older agents. */
+      readonly policyAllows?: readonly string[];
       /** Objects (by id) and pins (files and directories) only the agent may touch. */
       readonly guardedObjects: number;
       readonly guardedPins: number;
@@ -92,13 +94,16 @@ export function renderSeal(s: SealState): string {
     case "pending":
       return "pending (seals once a policy is in force)";
     case "sealed": {
-      const switches = s.switches.length > 0 ? `, ${s.switches.join(", ")}` : "";
+      const switches = `; switches in force: ${s.switches.length > 0 ? s.switches.join(", ") : "none"}`;
+      const relaxed = s.policyAllows?.length
+        ? ` (the policy allows ${s.policyAllows.join(", ")})`
+        : "";
       const pins =
         s.pinProblems.length === 0
           ? "every pin checked after sealing"
           : `PIN CHECK FAILED: ${s.pinProblems.join("; ")}`;
       return (
-        `sealed since ${s.since}${switches}; ${s.guardedObjects} objects and ${s.guardedPins} pins ` +
+        `sealed since ${s.since}${switches}${relaxed}; ${s.guardedObjects} objects and ${s.guardedPins} pins ` +
         `guarded; ${pins}; ${s.refusals} tamper attempts refused`
       );
     }

@@ -206,6 +206,11 @@ test("under another process's seal nothing applies, and status says whose it is"
   assert.equal(sealRefusal({ kind: "pending" }, "control"), null);
   assert.match(
     renderSeal(SEALED),
-    /^sealed since 2026-01-01T00:00:00Z; 1 objects and 1 pins guarded; every pin checked/,
+    /^sealed since 2026-01-01T00:00:00Z; switches in force: none; 1 objects and 1 pins guarded; every pin checked/,
+  );
+  const relaxed = { ...SEALED, switches: ["denyKexec"], policyAllows: ["modules", "lockdown"] };
+  assert.match(
+    renderSeal(relaxed),
+    /; switches in force: denyKexec \(the policy allows modules, lockdown\); 1 objects/,
   );
 });

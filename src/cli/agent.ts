@@ -10,6 +10,8 @@ import {
   type FleetAccessOpts,
 } from "./fleet-options.js";
 import type { SealPolicy } from "../protect/seal.js";
+import type { SealRelaxation } from "../policy/index.js";
+import { SWITCH_OF, switchesInForce } from "../agent/seal-switches.js";
 
 interface Opts extends FleetAccessOpts {
   policy?: string;
@@ -34,23 +36,18 @@ interface Opts extends FleetAccessOpts {
   sealAllow: string;
 }
 
-/** `--seal-allow` words and the seal switch each one turns off. */
-const SEAL_SWITCHES = { modules: "denyModules", kexec: "denyKexec", lockdown: "lockdown" } as const;
-
 /** Every switch but those `--seal-allow` names; throws naming a word it does not know. */
 export function sealSwitches(allow: string): SealPolicy[] {
   const words = allow
     .split(",")
     .map((w) => w.trim())
     .filter(Boolean);
-  const bad = words.filter((w) => !(w in SEAL_SWITCHES));
+  const bad = words.filter((w) => !Object.hasOwn(SWITCH_OF, w));
   if (bad.length > 0)
     throw new Error(
       `--seal-allow ${allow}: unknown ${bad.join(", ")} (expected modules, kexec, lockdown)`,
     );
-  return (Object.keys(SEAL_SWITCHES) as (keyof typeof SEAL_SWITCHES)[])
-    .filter((w) => !words.includes(w))
-    .map((w) => SEAL_SWITCHES[w]);
+  return switchesInForce(Object.values(SWITCH_OF), words as SealRelaxation[]);
 }
 
 function capacity(text: string, option: string): number {

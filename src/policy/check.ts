@@ -12,6 +12,7 @@ import type { CheckContext } from "./check-context.js";
 import { checkSubject } from "./check-subject.js";
 import { checkResource } from "./check-resource.js";
 import { findConflicts } from "./conflicts.js";
+import { SEAL_RELAXATIONS, type SealRelaxation } from "./schema-self-protection.js";
 
 function checkRule(ctx: CheckContext, doc: RuleDoc, index: number): Rule | null {
   const path = ["spec", "rules", index];
@@ -30,6 +31,13 @@ function defaultsOf(ast: PolicyAst): Record<ResourceClass, Posture> {
   return out;
 }
 
+function sealAllowOf(ast: PolicyAst): { sealAllow?: SealRelaxation[] } {
+  const allow = ast.doc.spec.selfProtection?.allow;
+  return allow === undefined
+    ? {}
+    : { sealAllow: SEAL_RELAXATIONS.filter((w) => allow.includes(w)) };
+}
+
 export function checkPolicy(ast: PolicyAst, resolver: Resolver): Result<Policy> {
   const issues: Issue[] = [];
   const ctx: CheckContext = { resolver: memoResolver(resolver), source: ast.source, issues };
@@ -43,6 +51,7 @@ export function checkPolicy(ast: PolicyAst, resolver: Resolver): Result<Policy> 
     mode: ast.doc.spec.mode,
     defaults: defaultsOf(ast),
     rules: complete,
+    ...sealAllowOf(ast),
   };
   return { kind: "ok", value: policy, issues: sorted };
 }

@@ -9,6 +9,7 @@ export * from "./limits.js";
 export * from "./schema.js";
 export * from "./schema-subject.js";
 export * from "./schema-resources.js";
+export * from "./schema-self-protection.js";
 export * from "./source-map.js";
 export * from "./parse.js";
 export * from "./model.js";

@@ -5,8 +5,9 @@ import type { FileKey } from "../abi/file-key.js";
 import type { Cidr } from "./cidr.js";
 import type { PortRange } from "./ports.js";
 import type { FileOperation, Protocol, PtraceMode, ResourceClass } from "./schema-resources.js";
+import type { SealRelaxation } from "./schema-self-protection.js";
 
-export type { FileOperation, Protocol, PtraceMode, ResourceClass };
+export type { FileOperation, Protocol, PtraceMode, ResourceClass, SealRelaxation };
 
 export type Action = "allow" | "deny" | "audit";
 export type Posture = "allow" | "deny";
@@ -79,4 +80,9 @@ export interface Policy {
   readonly mode: Mode;
   readonly defaults: Readonly<Record<ResourceClass, Posture>>;
   readonly rules: readonly Rule[];
+  /**
+   * spec.selfProtection.allow, without duplicates: seal switches this policy
+   * turns off. Absent when the policy does not say (nothing is relaxed).
+   */
+  readonly sealAllow?: readonly SealRelaxation[];
 }

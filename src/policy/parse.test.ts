@@ -73,7 +73,7 @@ test("unknown fields are errors at every level, naming what was expected", () =>
   const msgs = r.issues.map((i) => renderIssue(i));
   assert.match(
     msgs[0] ?? "",
-    /^p\.yaml:6:3: error unknown-field: unknown field spec\.default \(expected one of: mode, defaults, rules\)$/,
+    /^p\.yaml:6:3: error unknown-field: unknown field spec\.default \(expected one of: mode, defaults, rules, selfProtection\)$/,
   );
   assert.match(
     msgs[1] ?? "",

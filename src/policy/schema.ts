@@ -13,6 +13,7 @@ import {
   socketsSchema,
   unixSchema,
 } from "./schema-resources.js";
+import { selfProtectionSchema } from "./schema-self-protection.js";
 
 export const API_VERSION = "proofwall.dev/v1";
 
@@ -92,6 +93,7 @@ export const policySchema = z.strictObject({
       .meta({ description: "audit reports would-deny, never denies." }),
     defaults: defaultsSchema.optional(),
     rules: rulesSchema,
+    selfProtection: selfProtectionSchema.optional(),
   }),
 });
 

@@ -39,6 +39,18 @@ export function sealAgent(map: BpfMap, pinDir: FileKey, policy: readonly SealPol
   return seal;
 }
 
+/**
+ * Sets the policy switches of the seal in force, as one update of the single
+ * entry (the kernel's claim fields are written back as read); only the agent's
+ * own update gets through. Returns the seal as the kernel then holds it.
+ */
+export function setSealSwitches(map: BpfMap, policy: readonly SealPolicy[]): Seal {
+  const seal = readSeal(map);
+  if (!seal.flags.includes("active")) throw new Error("seal switches: the seal is not active");
+  map.update(SEAL_KEY, encodeSeal({ ...seal, flags: ["active", ...policy] }));
+  return readSeal(map);
+}
+
 /** Lifts the seal; only the agent's own update gets through. */
 export function unsealAgent(map: BpfMap): void {
   const seal = readSeal(map);

@@ -28,7 +28,7 @@ import {
   type Seal,
   type TamperEvent,
 } from "./records.js";
-import { sealAgent, unsealAgent, type SealPolicy } from "./seal.js";
+import { sealAgent, setSealSwitches, unsealAgent, type SealPolicy } from "./seal.js";
 
 /** The agent pins self-protection in `<pin root>/protect`, beside `<pin root>/enforce`. */
 export const DEFAULT_PIN_DIR = "/sys/fs/bpf/proofwall/protect";
@@ -117,6 +117,12 @@ export class SelfProtect implements AsyncDisposable {
   seal(policy: readonly SealPolicy[] = [], root = this.pinDir): Seal {
     this.sealed = sealAgent(this.object.map("pw_seal"), fileKeyOf(root), policy);
     return this.sealed;
+  }
+
+  /** Changes the switches of the seal in force (an apply relaxed or tightened them). */
+  setSwitches(policy: readonly SealPolicy[]): void {
+    if (this.sealed === undefined) throw new Error("seal switches: not sealed");
+    this.sealed = setSealSwitches(this.object.map("pw_seal"), policy);
   }
 
   unseal(): void {
