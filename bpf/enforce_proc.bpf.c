@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* enforce_proc: the process and kernel classes of a compiled policy (exec,
- * capabilities, ptrace, mount, moduleLoad; docs/enforcement.md). The subject
+ * anonymous executable memory, capabilities, ptrace, mount, moduleLoad; docs/enforcement.md). The subject
  * is always the current task; the maps are the ones enforce_file owns. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -13,9 +13,12 @@
 
 #define PF_KTHREAD 0x00200000
 #define PTRACE_MODE_ATTACH 0x02
+#define PROT_EXEC 0x4
+#define VM_EXEC 0x4
 
 PW_POLICY_EXPORT();
 const enum pw_ptrace_mode *pw_abi_ptrace_mode __attribute__((unused));
+const enum pw_exec_item *pw_abi_exec_item __attribute__((unused));
 
 /* A non-file request: one item of one class. */
 static __always_inline int pw_on_item(__u32 cls, __u32 item, __u32 hook, __u64 ino)
@@ -48,12 +51,60 @@ int BPF_PROG(pw_bprm_check_security, struct linux_binprm *bprm, int ret)
 	r.dev = BPF_CORE_READ(inode, i_sb, s_dev);
 	if (BPF_CORE_READ(inode, i_nlink) == 0) {
 		pw_begin_config(&r, PW_CLASS_EXEC);
-		score = pw_item_score(&r, PW_ITEM_ANY);
+		score = pw_item_score(&r, PW_EXEC_MEMFD);
 	} else {
 		pw_begin(&r, PW_CLASS_EXEC);
 		score = pw_file_score(&r, d, 0, 0);
 	}
 	return pw_finish(&r, PW_EH_BPRM_CHECK, score);
+}
+
+/* Memory that no linked file backs: anonymous memory, private or shared (a
+ * shared mapping's shmem file has no link), a memfd, a deleted file. */
+static __always_inline int pw_fileless(struct file *file)
+{
+	return !file || BPF_CORE_READ(file, f_inode, i_nlink) == 0;
+}
+
+/* Making such memory executable: the anonymousMemory item of exec. The exec
+ * default does not decide it: JIT runtimes (V8, the JVM) do it all the time,
+ * so a deny default would stop them all; only a rule does. */
+static __always_inline int pw_on_anonymous_exec(struct file *file, __u32 hook)
+{
+	struct pw_req r = {};
+	__u64 score;
+
+	pw_begin_config(&r, PW_CLASS_EXEC);
+	r.cfg.deny_defaults &= ~(1u << PW_CLASS_EXEC);
+	score = pw_item_score(&r, PW_EXEC_ANONYMOUS_MEMORY);
+	r.ino = file ? BPF_CORE_READ(file, f_inode, i_ino) : 0;
+	return pw_finish(&r, hook, score);
+}
+
+/* mmap(2) and the kernel's own mappings (the ELF loader). prot, not reqprot:
+ * prot is what the mapping gets, with PROT_EXEC added when the personality
+ * has READ_IMPLIES_EXEC. Most mappings leave at the first test. */
+SEC("lsm/mmap_file")
+int BPF_PROG(pw_mmap_file, struct file *file, unsigned long reqprot, unsigned long prot,
+	     unsigned long flags, int ret)
+{
+	if (ret || !(prot & PROT_EXEC) || !pw_fileless(file))
+		return ret;
+	return pw_on_anonymous_exec(file, PW_EH_MMAP_FILE);
+}
+
+/* mprotect(2) and pkey_mprotect(2) turning PROT_EXEC on; a mapping that is
+ * executable already was decided when it became so. */
+SEC("lsm/file_mprotect")
+int BPF_PROG(pw_file_mprotect, struct vm_area_struct *vma, unsigned long reqprot,
+	     unsigned long prot, int ret)
+{
+	struct file *file;
+
+	if (ret || !(prot & PROT_EXEC) || (BPF_CORE_READ(vma, vm_flags) & VM_EXEC))
+		return ret;
+	file = BPF_CORE_READ(vma, vm_file);
+	return pw_fileless(file) ? pw_on_anonymous_exec(file, PW_EH_FILE_MPROTECT) : 0;
 }
 
 /* Runs on every capability check, often in hot paths. Held capabilities only

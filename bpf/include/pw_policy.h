@@ -57,12 +57,18 @@ enum pw_object_kind {
 };
 
 /* Items of PW_OBJ_RESOURCE: the capability number for capabilities, the mode
- * for ptrace, PW_ITEM_ANY for mount, module load and memfd exec. */
+ * for ptrace, PW_ITEM_ANY for mount and module load, enum pw_exec_item for
+ * the exec requests that name no file. */
 enum pw_ptrace_mode {
 	PW_PTRACE_READ = 0,
 	PW_PTRACE_ATTACH = 1,
 };
 #define PW_ITEM_ANY 0
+
+enum pw_exec_item {
+	PW_EXEC_MEMFD = PW_ITEM_ANY,   /* execve of a file with no link left */
+	PW_EXEC_ANONYMOUS_MEMORY = 1, /* executable memory that no linked file backs */
+};
 
 /* pw_objects: named things -> a small id (nonzero) used in rule keys. value
  * is the inode, cgroup id or gid; dev only for files. */
@@ -138,7 +144,9 @@ enum pw_enforce_hook {
 	PW_EH_KERNEL_READ_FILE = 25,
 	PW_EH_KERNEL_LOAD_DATA = 26,
 	PW_EH_KERNEL_MODULE_REQUEST = 27,
-	PW_EH_COUNT = 28,
+	PW_EH_MMAP_FILE = 28,
+	PW_EH_FILE_MPROTECT = 29,
+	PW_EH_COUNT = 30,
 };
 
 /* Protocols a network row covers (bits). ICMP (ICMPv6 for IPv6) has no port:

@@ -33,10 +33,12 @@ export const EnforceHook = {
   kernelReadFile: 25,
   kernelLoadData: 26,
   kernelModuleRequest: 27,
+  mmapFile: 28,
+  fileMprotect: 29,
 } as const;
 export type EnforceHookName = keyof typeof EnforceHook;
 /** PW_EH_COUNT and PW_OUT_COUNT: the shape of pw_counters. */
-export const ENFORCE_HOOK_COUNT = 28;
+export const ENFORCE_HOOK_COUNT = 30;
 export const OUTCOME_COUNT = 4;
 
 export const DECISION_LAYOUT = {

@@ -42,8 +42,10 @@ export const PwObjectKind = { file: 1, exe: 2, cgroup: 3, gid: 4, resource: 5 } 
 
 /** enum pw_ptrace_mode: the item of a ptrace resource object. */
 export const PwPtraceMode = { read: 0, attach: 1 } as const;
-/** PW_ITEM_ANY: the item of mount, moduleLoad and memfd exec. */
+/** PW_ITEM_ANY: the item of mount and moduleLoad. */
 export const ITEM_ANY = 0;
+/** enum pw_exec_item: the exec requests that name no file. */
+export const PwExecItem = { memfd: ITEM_ANY, anonymousMemory: 1 } as const;
 
 /** The value of a PW_OBJ_RESOURCE object key: class << 32 | item. */
 export function resourceObjectValue(cls: number, item: number): bigint {

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { objectBtf } from "../verifier/btf/test-support.js";
 import { findType } from "../verifier/btf/index.js";
 import { bpfObjectPath } from "../paths.js";
-import { PwObjectKind, PwPtraceMode } from "./policy-records.js";
+import { PwExecItem, PwObjectKind, PwPtraceMode } from "./policy-records.js";
 import { EnforceHook, ENFORCE_HOOK_COUNT } from "./decision.js";
 
 const btf = objectBtf(bpfObjectPath("enforce_proc"));
@@ -21,6 +21,13 @@ test("enum pw_ptrace_mode", () => {
   assert.deepEqual(enumValues("pw_ptrace_mode"), {
     PW_PTRACE_READ: PwPtraceMode.read,
     PW_PTRACE_ATTACH: PwPtraceMode.attach,
+  });
+});
+
+test("enum pw_exec_item", () => {
+  assert.deepEqual(enumValues("pw_exec_item"), {
+    PW_EXEC_MEMFD: PwExecItem.memfd,
+    PW_EXEC_ANONYMOUS_MEMORY: PwExecItem.anonymousMemory,
   });
 });
 
@@ -40,6 +47,8 @@ test("the process hooks and the counter size", () => {
     PW_EH_KERNEL_READ_FILE: EnforceHook.kernelReadFile,
     PW_EH_KERNEL_LOAD_DATA: EnforceHook.kernelLoadData,
     PW_EH_KERNEL_MODULE_REQUEST: EnforceHook.kernelModuleRequest,
+    PW_EH_MMAP_FILE: EnforceHook.mmapFile,
+    PW_EH_FILE_MPROTECT: EnforceHook.fileMprotect,
   }))
     assert.equal(c[name], v, name);
 });

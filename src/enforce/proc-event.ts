@@ -1,6 +1,6 @@
 // What the enforce_proc hooks report, for the agent's events: the request
 // kind of each hook and what the decision was about. An exec names its file;
-// the other hooks name an item (a capability, a ptrace mode and target).
+// anonymous executable memory and the other hooks name an item (a capability, a ptrace mode and target).
 import type { PwDecision } from "../abi/decision.js";
 import { PwPtraceMode } from "../abi/policy-records.js";
 import type { EventResource } from "../agent/enforcer.js";
@@ -16,6 +16,8 @@ export const PROC_HOOK_KIND: Readonly<Record<string, RequestKind>> = {
   kernelReadFile: "module-load",
   kernelLoadData: "module-load",
   kernelModuleRequest: "module-load",
+  mmapFile: "exec",
+  fileMprotect: "exec",
 };
 
 const other = (detail: string): EventResource => ({ kind: "other", detail });
@@ -36,6 +38,10 @@ export function procResource(d: PwDecision): EventResource | null {
       return other("init_module");
     case "kernelModuleRequest":
       return other("module request");
+    case "mmapFile":
+      return other("anonymous memory mapped executable");
+    case "fileMprotect":
+      return other("anonymous memory made executable");
     default:
       return null;
   }
