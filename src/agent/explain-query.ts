@@ -133,6 +133,8 @@ function bodyOf(deps: ExplainDeps, r: ExplainQuery["resource"]): Body {
       return { kind: "exec", target: { kind: "file", file: fileIdentity(deps, r.path, true) } };
     case "exec-memfd":
       return { kind: "exec", target: { kind: "memfd" } };
+    case "exec-anonymous-memory":
+      return { kind: "exec", target: { kind: "anonymous-memory" } };
     case "socket": {
       const family =
         (SOCKET_FAMILIES as Record<string, number>)[r.family] ??

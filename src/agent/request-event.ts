@@ -23,7 +23,7 @@ function resourceOf(r: Request): EventResource {
     case "exec":
       return r.target.kind === "file" && r.target.file.self
         ? { kind: "file", key: r.target.file.self, path: null }
-        : { kind: "other", detail: "memfd" };
+        : { kind: "other", detail: r.target.kind };
     case "socket-create":
       return { kind: "other", detail: `family ${r.family} type ${r.type}` };
     case "unix-connect":

@@ -27,6 +27,7 @@ const explainQuery = z.strictObject({
     }),
     z.strictObject({ kind: z.literal("exec"), path: z.string() }),
     z.strictObject({ kind: z.literal("exec-memfd") }),
+    z.strictObject({ kind: z.literal("exec-anonymous-memory") }),
     z.strictObject({ kind: z.literal("socket"), family: z.string(), type: z.string() }),
     z.strictObject({ kind: z.literal("unix"), path: z.string() }),
     z.strictObject({ kind: z.literal("capability"), name: z.string() }),

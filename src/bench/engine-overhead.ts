@@ -39,6 +39,7 @@ function workloadRules(file: string, count: number): Omit<Rule, "index">[] {
         kind: "exec",
         targets: [{ path: exe, key: fileKeyOf(exe), tree: false }],
         memfd: false,
+        anonymousMemory: false,
       },
     },
   ];

@@ -80,7 +80,7 @@ function mixedRule(r: Rng, p: Pools, index: number): Rule {
       : Array.from({ length: 1 + r.int(2) }, () => subject(r, p)),
     resource: r.chance(0.85)
       ? { kind: "files", targets: targets(r, p), operations: ops.length > 0 ? ops : ["read"] }
-      : { kind: "exec", targets: targets(r, p), memfd: false },
+      : { kind: "exec", targets: targets(r, p), memfd: false, anonymousMemory: false },
   };
 }
 

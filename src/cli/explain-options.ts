@@ -21,6 +21,7 @@ export interface ExplainOpts {
   ping?: string;
   exec?: string;
   execMemfd?: boolean;
+  execAnonymousMemory?: boolean;
   socket?: string;
   unix?: string;
   capability?: string;
@@ -48,6 +49,7 @@ export function resourceOptions(cmd: Command): Command {
     .option("--ping <addr>", "send an ICMP echo (ICMPv6 to an IPv6 address); ICMP has no port")
     .option("--exec <path>", "execute a program")
     .option("--exec-memfd", "execute a memfd")
+    .option("--exec-anonymous-memory", "make anonymous memory executable (mmap, mprotect)")
     .option("--socket <family:type>", "create a socket, e.g. packet:raw")
     .option("--unix <path>", "connect to a unix socket")
     .option("--capability <name>", "use a capability, e.g. CAP_NET_RAW")
@@ -84,6 +86,7 @@ function resources(o: ExplainOpts): ExplainQuery["resource"][] {
       : [{ kind: "connect" as const, target: o.ping, protocol: "icmp" as const }]),
     ...(o.exec === undefined ? [] : [{ kind: "exec" as const, path: o.exec }]),
     ...(o.execMemfd ? [{ kind: "exec-memfd" as const }] : []),
+    ...(o.execAnonymousMemory ? [{ kind: "exec-anonymous-memory" as const }] : []),
     ...(o.socket === undefined ? [] : [{ kind: "socket" as const, family, type }]),
     ...(o.unix === undefined ? [] : [{ kind: "unix" as const, path: o.unix }]),
     ...(o.capability === undefined ? [] : [{ kind: "capability" as const, name: o.capability }]),

@@ -13,6 +13,7 @@ import {
   PwIdentKind,
   PwObjectKind,
   PwPtraceMode,
+  PwExecItem,
   decodeConfig,
   decodeNetValue,
   encodeNetKey,
@@ -187,6 +188,28 @@ export function networkScore(
   return best;
 }
 
+/** bpf/enforce_proc.bpf.c: a file walks its directories; memfd and anonymous memory are items. */
+function execScore(
+  m: ModelMaps,
+  c: Candidates,
+  target: Extract<Request, { kind: "exec" }>["target"],
+): bigint {
+  switch (target.kind) {
+    case "memfd":
+      return itemScore(m, c, PwClass.exec, PwExecItem.memfd);
+    case "anonymous-memory":
+      return itemScore(m, c, PwClass.exec, PwExecItem.anonymousMemory);
+    case "file":
+      return fileScore(m, c, PwClass.exec, 0, target.file);
+  }
+}
+
+/** enforce_proc clears the exec default for anonymous memory: only a rule denies it. */
+function denyDefaults(m: ModelMaps, q: Request): number {
+  const anonymous = q.kind === "exec" && q.target.kind === "anonymous-memory";
+  return anonymous ? m.config.denyDefaults & ~(1 << PwClass.exec) : m.config.denyDefaults;
+}
+
 function requestScore(m: ModelMaps, q: Request): { cls: number; score: bigint } {
   const c = subjectCandidates(m, q.subject);
   switch (q.kind) {
@@ -197,9 +220,7 @@ function requestScore(m: ModelMaps, q: Request): { cls: number; score: bigint } 
         score: fileScore(m, c, PwClass.files, PwFileOp[q.operation], q.file),
       };
     case "exec":
-      if (q.target.kind === "memfd")
-        return { cls: PwClass.exec, score: itemScore(m, c, PwClass.exec, ITEM_ANY) };
-      return { cls: PwClass.exec, score: fileScore(m, c, PwClass.exec, 0, q.target.file) };
+      return { cls: PwClass.exec, score: execScore(m, c, q.target) };
     case "connect":
     case "sendmsg":
       return { cls: PwClass.network, score: networkScore(m, c, q) };
@@ -229,11 +250,7 @@ function requestScore(m: ModelMaps, q: Request): { cls: number; score: bigint } 
 export function modelDecide(m: ModelMaps, q: Request): ModelDecision {
   const { cls, score } = requestScore(m, q);
   const chosen: Action =
-    score !== 0n
-      ? scoreAction(score)
-      : (m.config.denyDefaults & (1 << cls)) !== 0
-        ? "deny"
-        : "allow";
+    score !== 0n ? scoreAction(score) : (denyDefaults(m, q) & (1 << cls)) !== 0 ? "deny" : "allow";
   const action = m.config.auditMode && chosen === "deny" ? "audit" : chosen;
   return { action, rule: score !== 0n ? scoreRule(score) : null };
 }

@@ -42,7 +42,14 @@ test(`process requests: the compiled maps agree with decide() (${POLICIES} x ${R
       if (want.ruleId !== null) byRule.set(k, (byRule.get(k) ?? 0) + 1);
     }
   }
-  for (const k of ["exec-memfd", "capability", "ptrace", "mount", "module-load"]) {
+  for (const k of [
+    "exec-memfd",
+    "exec-anonymous-memory",
+    "capability",
+    "ptrace",
+    "mount",
+    "module-load",
+  ]) {
     const n = byRule.get(k) ?? 0;
     assert.ok(n > (total.get(k) ?? 0) / 10, `${k}: ${n} of ${total.get(k)} decided by a rule`);
     console.log(`# ${k}: ${total.get(k)} requests, ${n} decided by a rule`);

@@ -1,9 +1,9 @@
 // Process and kernel rules -> pw_rules entries: capabilities, ptrace modes,
-// mount, module load and memfd exec. Each names resource items (a capability,
+// mount, module load, memfd exec and anonymous executable memory. Each names resource items (a capability,
 // a mode, "any"); an item becomes a PW_OBJ_RESOURCE object so that the kernel
 // learns with one lookup whether any rule is about it (capable runs on every
 // capability check). All entries of an item compete at one resource rank.
-import { ITEM_ANY, PwClass, PwPtraceMode } from "../abi/policy-records.js";
+import { ITEM_ANY, PwClass, PwExecItem, PwPtraceMode } from "../abi/policy-records.js";
 import type { Resource, Rule } from "../policy/model.js";
 import type { NamedObjects } from "./named.js";
 import type { EntrySink } from "./sink.js";
@@ -26,7 +26,10 @@ export function resourceItems(r: Resource): ResourceItem[] {
     case "moduleLoad":
       return [{ cls: PwClass.moduleLoad, item: ITEM_ANY }];
     case "exec":
-      return r.memfd ? [{ cls: PwClass.exec, item: ITEM_ANY }] : [];
+      return [
+        ...(r.memfd ? [{ cls: PwClass.exec, item: PwExecItem.memfd }] : []),
+        ...(r.anonymousMemory ? [{ cls: PwClass.exec, item: PwExecItem.anonymousMemory }] : []),
+      ];
     default:
       return [];
   }

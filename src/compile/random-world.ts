@@ -173,12 +173,19 @@ function fileResource(r: Rng, w: World): Resource {
   };
 }
 
+/** One draw decides both items, as memfd's own draw did before, so older seeds keep their policies. */
+function randomExecResource(r: Rng, w: World): Resource {
+  const targets = randomTargets(r, w);
+  const item = r.next();
+  return { kind: "exec", targets, memfd: item < 0.3, anonymousMemory: item >= 0.15 && item < 0.45 };
+}
+
 /** Files, exec and process rules, or (netHeavy) mostly network, sockets and unix rules. */
 function randomResource(r: Rng, w: World, netHeavy: boolean): Resource {
   const roll = r.next();
   if (!netHeavy) {
     if (roll < 0.6) return fileResource(r, w);
-    if (roll < 0.78) return { kind: "exec", targets: randomTargets(r, w), memfd: r.chance(0.3) };
+    if (roll < 0.78) return randomExecResource(r, w);
   } else {
     if (roll < 0.1) return fileResource(r, w);
     if (roll < 0.6) return randomNetworkResource(r);
@@ -253,11 +260,15 @@ export function randomFileRequest(r: Rng, w: World): Request {
   return { kind: "file-op", operation, file, subject };
 }
 
-/** A process or kernel request: memfd exec, a capability, ptrace, mount, module load. */
+/** A process or kernel request: memfd or anonymous memory exec, a capability, ptrace, mount, module load. */
 export function randomProcRequest(r: Rng, w: World): Request {
   const subject = randomSubjectIdentity(r, w);
   const roll = r.next();
-  if (roll < 0.2) return { kind: "exec", target: { kind: "memfd" }, subject };
+  if (roll < 0.2) {
+    const target =
+      roll < 0.12 ? ({ kind: "memfd" } as const) : ({ kind: "anonymous-memory" } as const);
+    return { kind: "exec", target, subject };
+  }
   if (roll < 0.5) return { kind: "capability", cap: r.chance(0.9) ? r.pick(CAPS) : 39, subject };
   if (roll < 0.75) return { kind: "ptrace", mode: r.pick(PTRACE_MODES), subject };
   return r.chance(0.5) ? { kind: "mount", subject } : { kind: "module-load", subject };
@@ -277,7 +288,8 @@ const FAMILY_OF: Readonly<Record<Resource["kind"], RequestFamily>> = {
   moduleLoad: "proc",
 };
 
-/** The family of requests that a rule's resource is about (memfd exec is a process request). */
+/** The family of requests that a rule's resource is about (memfd exec is a process request;
+ * anonymous memory exec too, reached through memfd's share so older seeds keep their draws). */
 function familyOf(r: Rng, res: Resource): RequestFamily {
   if (res.kind === "exec" && res.memfd && r.chance(0.5)) return "proc";
   return FAMILY_OF[res.kind];

@@ -134,6 +134,7 @@ function randomPolicy(r: Rng): Policy {
           kind: "exec",
           targets: Array.from({ length: r.int(3) }, () => randomTarget(r)),
           memfd: r.chance(0.3),
+          anonymousMemory: false,
         } as const),
   }));
   // An exec or capabilities default of deny would deny the test itself.

@@ -82,7 +82,8 @@ function files(ctx: CheckContext, f: NonNullable<RuleDoc["files"]>, at: Path): R
 
 function exec(ctx: CheckContext, e: NonNullable<RuleDoc["exec"]>, at: Path): Resource | null {
   const targets = e.paths ? fileTargets(ctx, e.paths, [...at, "paths"]) : [];
-  return targets && { kind: "exec", targets, memfd: e.memfd === true };
+  const anonymousMemory = e.anonymousMemory === true;
+  return targets && { kind: "exec", targets, memfd: e.memfd === true, anonymousMemory };
 }
 
 function sockets(s: NonNullable<RuleDoc["sockets"]>): Resource {

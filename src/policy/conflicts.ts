@@ -43,6 +43,7 @@ export function resourceAtoms(r: Resource): string[] {
       return [
         ...r.targets.map((t) => `${t.tree ? "tree" : "file"}:${t.key.dev}:${t.key.ino}`),
         ...(r.memfd ? ["memfd"] : []),
+        ...(r.anonymousMemory ? ["anonymous-memory"] : []),
       ];
     case "ptrace":
       return [...r.modes];

@@ -17,7 +17,7 @@ import {
   subject,
   who,
 } from "./decide-fixtures.js";
-import type { Request } from "./request.js";
+import type { Request, SubjectIdentity } from "./request.js";
 
 const verdict = (p: ReturnType<typeof policy>, q: Request) => {
   const d = decide(p, q);
@@ -250,7 +250,12 @@ test("15. exec: trees of programs and memfd are separate keys", () => {
   const p = policy([
     rule(
       "deny",
-      { kind: "exec", targets: [{ path: "/tmp", key: key(FS.tmp), tree: true }], memfd: true },
+      {
+        kind: "exec",
+        targets: [{ path: "/tmp", key: key(FS.tmp), tree: true }],
+        memfd: true,
+        anonymousMemory: false,
+      },
       undefined,
       "x",
     ),
@@ -266,6 +271,23 @@ test("15. exec: trees of programs and memfd are separate keys", () => {
     "deny x",
   );
   assert.equal(verdict(p, run({ kind: "file", file: ID_RSA })), "allow -");
+  assert.equal(verdict(p, run({ kind: "anonymous-memory" })), "allow -");
+});
+
+test("15. exec: anonymous memory is its own item, and the exec default does not decide it", () => {
+  const anon = (s: SubjectIdentity): Request => ({
+    kind: "exec",
+    target: { kind: "anonymous-memory" },
+    subject: s,
+  });
+  const resource = { kind: "exec", targets: [], memfd: false, anonymousMemory: true } as const;
+  const alice = subject({ identity: { kind: "user", uid: 1000 } });
+  const p = policy([rule("deny", resource, [alice], "no-jit")], "enforce", { exec: "deny" });
+  assert.equal(verdict(p, anon(F.ALICE)), "deny no-jit");
+  // Another subject (a JIT runtime) is allowed, though the exec default is deny.
+  assert.equal(verdict(p, anon(who({ uid: 0 }))), "allow -");
+  assert.equal(verdict(p, { kind: "exec", target: { kind: "memfd" }, subject: F.ALICE }), "deny -");
+  assert.equal(verdict({ ...p, mode: "audit" }, anon(F.ALICE)), "audit no-jit");
 });
 
 test("16. unix sockets, capabilities and ptrace modes match exactly", () => {

@@ -1,13 +1,14 @@
 // decide(): the executable specification of a Proofwall decision. Among the
 // rules of the request's resource class that match it, the one with the
 // highest rank wins: resource specificity, then subject specificity, then
-// deny > audit > allow, then the earlier rule. No match: the class default.
+// deny > audit > allow, then the earlier rule. No match: the class default
+// (anonymous executable memory has none: it is allowed, see hasClassDefault).
 // Audit mode reports a deny as "audit" and never denies. docs/policy.md
 // states the same in words; the kernel programs must agree with this.
 import type { Action, Policy, ResourceClass, Rule } from "./model.js";
 import { actionStrength, compareRank, type Rank } from "./rank.js";
 import { resourceRank, subjectRank } from "./match.js";
-import { classOf, type Request } from "./request.js";
+import { classOf, hasClassDefault, type Request } from "./request.js";
 
 export type Reason =
   | { readonly kind: "default"; readonly class: ResourceClass; readonly auditMode: boolean }
@@ -48,7 +49,8 @@ export function decide(policy: Policy, request: Request): Decision {
     if (rank !== null && (winner === null || compareRank(rank, winner.rank) > 0))
       winner = { rule, rank };
   }
-  const chosen: Action = winner ? winner.rule.action : policy.defaults[cls];
+  const fallback: Action = hasClassDefault(request) ? policy.defaults[cls] : "allow";
+  const chosen: Action = winner ? winner.rule.action : fallback;
   const auditMode = policy.mode === "audit" && chosen === "deny";
   const action = auditMode ? "audit" : chosen;
   if (winner === null)

@@ -101,6 +101,8 @@ export function resourceRank(r: Resource, q: Request): Rank | null {
     case "exec":
       if (q.kind !== "exec") return null;
       if (q.target.kind === "memfd") return r.memfd ? [MAX_FILE_ANCESTORS + 1] : null;
+      if (q.target.kind === "anonymous-memory")
+        return r.anonymousMemory ? [MAX_FILE_ANCESTORS + 1] : null;
       return fileRank(r.targets, q.target.file);
     case "ptrace":
       return q.kind === "ptrace" && r.modes.includes(q.mode) ? [] : null;

@@ -60,7 +60,13 @@ export type Resource =
     }
   | { readonly kind: "unix"; readonly sockets: readonly FileKey[] }
   | { readonly kind: "capabilities"; readonly caps: readonly number[] }
-  | { readonly kind: "exec"; readonly targets: readonly FileTarget[]; readonly memfd: boolean }
+  | {
+      readonly kind: "exec";
+      readonly targets: readonly FileTarget[];
+      readonly memfd: boolean;
+      /** making memory that no linked file backs executable */
+      readonly anonymousMemory: boolean;
+    }
   | { readonly kind: "ptrace"; readonly modes: readonly PtraceMode[] }
   | { readonly kind: "mount" }
   | { readonly kind: "moduleLoad" };

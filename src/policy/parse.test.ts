@@ -100,6 +100,17 @@ test("values of the wrong type, missing fields and bad capabilities", () => {
   ]);
 });
 
+test("exec names paths, memfd or anonymousMemory, and anonymousMemory is only true", () => {
+  const ok = policyYaml("    - { id: a, action: deny, exec: { anonymousMemory: true } }");
+  assert.equal(parsePolicy(ok, "p.yaml").kind, "ok");
+  const empty = policyYaml("    - { id: a, action: deny, exec: {} }");
+  assert.deepEqual(issuesOf(empty), [
+    "7:36 missing-field spec.rules[0].exec.paths, memfd or anonymousMemory",
+  ]);
+  const off = policyYaml("    - { id: a, action: deny, exec: { anonymousMemory: false } }");
+  assert.deepEqual(issuesOf(off), ["7:55 invalid-value spec.rules[0].exec.anonymousMemory"]);
+});
+
 test("YAML syntax errors come from the reader with their position", () => {
   const r = parsePolicy("apiVersion: x\nkind: [Policy\nspec: {}\n", "bad.yaml");
   assert.equal(r.kind, "error");

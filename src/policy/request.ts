@@ -52,7 +52,10 @@ type Body =
   | {
       readonly kind: "exec";
       readonly target:
-        { readonly kind: "file"; readonly file: FileIdentity } | { readonly kind: "memfd" };
+        | { readonly kind: "file"; readonly file: FileIdentity }
+        | { readonly kind: "memfd" }
+        /** mmap or mprotect making memory that no linked file backs executable */
+        | { readonly kind: "anonymous-memory" };
     }
   | { readonly kind: "ptrace"; readonly mode: PtraceMode }
   | { readonly kind: "mount" }
@@ -87,4 +90,14 @@ export function classOf(r: Request): ResourceClass {
     default:
       return assertNever(r);
   }
+}
+
+/**
+ * Whether the class default decides the request when no rule matches. Not for
+ * anonymous executable memory: JIT runtimes (V8, the JVM) make it all the
+ * time, so an exec default of deny would stop every one of them (the agent
+ * included); only a rule decides it, and no rule allows it.
+ */
+export function hasClassDefault(r: Request): boolean {
+  return r.kind !== "exec" || r.target.kind !== "anonymous-memory";
 }

@@ -96,13 +96,17 @@ export const execSchema = z
       .literal(true)
       .optional()
       .meta({ description: "Programs executed from a memfd (fileless execution)." }),
+    anonymousMemory: z.literal(true).optional().meta({
+      description:
+        "Making memory that no linked file backs executable (mmap or mprotect with PROT_EXEC): injected code. JIT runtimes do it too: scope the rule with subjects.",
+    }),
   })
   .superRefine((e, ctx) => {
-    if (e.paths === undefined && e.memfd === undefined)
+    if (e.paths === undefined && e.memfd === undefined && e.anonymousMemory === undefined)
       ctx.addIssue({
         code: "custom",
         input: e,
-        params: { pw: "missing-field", name: "paths or memfd" },
+        params: { pw: "missing-field", name: "paths, memfd or anonymousMemory" },
       });
   }, evenIfInvalid);
 

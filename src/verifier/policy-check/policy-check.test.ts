@@ -89,7 +89,12 @@ const handmade: Policy = {
       index: 4,
       action: "deny",
       subjects: [{ identity: null, placement: CG, exe: null }],
-      resource: { kind: "exec", targets: [{ path: "/d/f", key: F, tree: false }], memfd: false },
+      resource: {
+        kind: "exec",
+        targets: [{ path: "/d/f", key: F, tree: false }],
+        memfd: false,
+        anonymousMemory: false,
+      },
     },
   ],
 };
@@ -356,12 +361,19 @@ const beyondFiles: Policy = {
       index: 9,
       action: "deny",
       subjects: everyone,
-      resource: { kind: "exec", targets: [], memfd: true },
+      resource: { kind: "exec", targets: [], memfd: true, anonymousMemory: false },
+    },
+    {
+      id: "no-jit",
+      index: 10,
+      action: "deny",
+      subjects: ofUser(1000),
+      resource: { kind: "exec", targets: [], memfd: false, anonymousMemory: true },
     },
   ],
 };
 
-test("sockets, unix, capabilities, ptrace, mount, module and memfd rules prove valid", async () => {
+test("sockets, unix, capabilities, ptrace, mount, module, memfd and anonymous memory rules prove valid", async () => {
   const v = await validateImage(beyondFiles, compilePolicy(beyondFiles));
   assert.equal(v.kind, "valid", show(v));
   if (v.kind === "valid") {
@@ -391,6 +403,13 @@ test("corruptions of every class beyond files are caught with a request that dif
       withRules(
         image,
         image.rules.filter((e) => ruleOf(e) !== 4),
+      ),
+    ],
+    [
+      "anonymous memory deny dropped",
+      withRules(
+        image,
+        image.rules.filter((e) => ruleOf(e) !== 10),
       ),
     ],
     ...[

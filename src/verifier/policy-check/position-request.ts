@@ -1,11 +1,11 @@
 // Positions of the request space and the one concrete request that stands for
 // each. A position is where the decision can change: a file key (with the
 // operation, and whether it is the file or a directory above it), a resource
-// item (a capability, a ptrace mode, "any" for mount, module load and memfd
-// exec), or a socket family and type. The request built here names exactly
+// item (a capability, a ptrace mode, "any" for mount and module load, memfd
+// exec and anonymous executable memory), or a socket family and type. The request built here names exactly
 // one position, so decide() and the lookup model both decide it there.
 import type { FileKey } from "../../abi/file-key.js";
-import { PwClass, PwPtraceMode } from "../../abi/policy-records.js";
+import { PwClass, PwExecItem, PwPtraceMode } from "../../abi/policy-records.js";
 import type { PtraceMode } from "../../policy/model.js";
 import type { FileIdentity, Request, SubjectIdentity } from "../../policy/request.js";
 import { FILE_OPERATIONS } from "../../policy/schema-resources.js";
@@ -64,8 +64,13 @@ function itemRequest(cls: number, item: number, subject: SubjectIdentity): Reque
       return { kind: "mount", subject };
     case PwClass.moduleLoad:
       return { kind: "module-load", subject };
-    case PwClass.exec:
-      return { kind: "exec", target: { kind: "memfd" }, subject };
+    case PwClass.exec: {
+      const anonymous = item === PwExecItem.anonymousMemory;
+      const target = anonymous
+        ? ({ kind: "anonymous-memory" } as const)
+        : ({ kind: "memfd" } as const);
+      return { kind: "exec", target, subject };
+    }
     default:
       throw new Error(`policy check: class ${cls} has no resource items`);
   }
