@@ -1,5 +1,5 @@
-// The process and kernel classes against the real kernel: exec (by file and
-// fileless), capabilities, ptrace, mount and module loading, each denied for
+// The process and kernel classes against the real kernel: exec (by file,
+// fileless and of anonymous memory), capabilities, ptrace, mount and module loading, each denied for
 // one subject (a user, or root in a test cgroup) and allowed for another, and
 // audit mode reporting without denying. One engine for the whole suite; each
 // test applies its own policy.
@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireTestVm } from "../vm/guard.js";
+import { repoRoot } from "../paths.js";
 import { compilePolicy } from "../compile/index.js";
 import { fileKeyOf } from "../identity/file.js";
 import { cgroupIdOf, createCgroup, removeCgroup } from "../identity/cgroup.js";
@@ -21,6 +22,7 @@ requireTestVm();
 
 const root = mkdtempSync("/tmp/pw-proc-");
 const myTrue = join(root, "mytrue");
+const anonExec = join(root, "anon-exec");
 const scripts = {
   memfd: join(root, "memfd.py"),
   procMem: join(root, "proc_mem.py"),
@@ -73,6 +75,8 @@ before(() => {
   chmodSync(root, 0o755);
   copyFileSync("/usr/bin/true", myTrue);
   chmodSync(myTrue, 0o755);
+  copyFileSync(join(repoRoot, "build", "redteam", "anon-exec"), anonExec);
+  chmodSync(anonExec, 0o755);
   for (const [k, path] of Object.entries(scripts)) writeFileSync(path, PY[k as keyof typeof PY]);
   // Longer than an ELF header: init_module refuses shorter input before the hook.
   writeFileSync(bogusKo, Buffer.alloc(4096, "not a module "));
@@ -110,6 +114,7 @@ function execOf(
   return {
     kind: "exec",
     memfd,
+    anonymousMemory: false,
     targets: paths.map((t) =>
       typeof t === "string"
         ? { path: t, key: fileKeyOf(t), tree: false }
@@ -154,6 +159,50 @@ test("memfd exec: denied by a memfd rule, whichever way it is reached; files sti
   // A file rule does not cover a memfd copy of that file.
   apply([rule("no-true", "deny", execOf(["/usr/bin/true"]), [user(1000)])]);
   assert.equal(fileless("fd").status, 0);
+});
+
+const ANONYMOUS_MEMORY: Resource = {
+  kind: "exec",
+  targets: [],
+  memfd: false,
+  anonymousMemory: true,
+};
+
+/** anon-exec's ways to run code from anonymous memory: the call refused and the hook. */
+const ANONYMOUS_ROUTES = [
+  { how: "mprotect", call: "mprotect", hook: "fileMprotect" },
+  { how: "rwx", call: "mmap", hook: "mmapFile" },
+  { how: "shared", call: "mprotect", hook: "fileMprotect" },
+] as const;
+
+test("anonymous memory made executable: mmap and mprotect refused for one user, with events", async () => {
+  const attempt = (how: string, uid?: number) => sh(`echo $$; exec ${anonExec} ${how}`, uid);
+  const pidOf = (r: Ran) => Number(r.stdout.split("\n")[0]);
+  for (const { how } of ANONYMOUS_ROUTES)
+    assert.equal(attempt(how, 1000).status, 0, `${how} runs before the policy`);
+  seen.length = 0;
+  const gen = apply([rule("no-anon-exec", "deny", ANONYMOUS_MEMORY, [user(1000)])]);
+  for (const { how, call, hook } of ANONYMOUS_ROUTES) {
+    const r = attempt(how, 1000);
+    assert.equal(r.status, 3, `${how}: ${r.stderr}`); // EPERM or EACCES
+    assert.match(r.stderr, new RegExp(`^refused: ${call}: `, "m"));
+    assert.doesNotMatch(r.stdout, /anonymous code ran/);
+    const pid = pidOf(r);
+    await waitFor(() => seen.some((d) => d.tgid === pid && d.hook === hook));
+    const events = seen.filter((d) => d.tgid === pid && d.hook === hook);
+    assert.equal(events.length, 1, `${how}: one event`);
+    assert.equal(events[0]?.outcome, "deny");
+    assert.equal(engine.ruleId(gen, events[0]?.rule ?? null), "no-anon-exec");
+  }
+  assert.match(attempt("mprotect", 1001).stdout, /anonymous code ran/, "another user");
+  assert.match(attempt("rwx").stdout, /anonymous code ran/, "root");
+  assert.equal(sh(myTrue, 1000).status, 0, "programs from files still run");
+  // Audit mode reports and lets the code run.
+  seen.length = 0;
+  apply([rule("watch-anon-exec", "deny", ANONYMOUS_MEMORY, [user(1000)])], "audit");
+  const audited = attempt("mprotect", 1000);
+  assert.match(audited.stdout, /anonymous code ran/);
+  await waitFor(() => seen.some((d) => d.tgid === pidOf(audited) && d.outcome === "wouldDeny"));
 });
 
 test("capabilities: CAP_CHOWN and CAP_NET_RAW denied to root in the test cgroup only", () => {
