@@ -5,9 +5,10 @@ import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { vmCacheDir } from "../vm/paths.js";
 import { scripted, expectEvent, type Attempt, type Ran, type Row } from "./attempt.js";
-import { KEY, attemptProgram } from "./world.js";
+import { INJECTOR, KEY, attemptProgram } from "./world.js";
 
 const MEMFD_MARKER = "memfd-payload-ran";
+const INJECTED_MARKER = "injected-code-ran";
 
 const row = (channel: string, attempts: readonly Attempt[]): Row => ({
   group: "evasion",
@@ -83,6 +84,16 @@ export const EVASION_ROWS: readonly Row[] = [
       expectEvent("exec", "memfd-exec"),
       () => `${attemptProgram("memfd-exec")} /usr/bin/echo ${MEMFD_MARKER}`,
       (r) => r.stdout.includes(MEMFD_MARKER),
+    ),
+  ]),
+  row("code in anonymous memory", [
+    ...(["mprotect", "rwx", "shared"] as const).map((how) =>
+      scripted(
+        `anon-exec ${how}: write code into anonymous memory and call it`,
+        expectEvent("exec", "injected-code"),
+        () => `${INJECTOR} ${how} ${INJECTED_MARKER}`,
+        (r) => r.stdout.includes(INJECTED_MARKER),
+      ),
     ),
   ]),
 ];

@@ -5,6 +5,8 @@
 import { spawnSync } from "node:child_process";
 import { createHash, randomBytes } from "node:crypto";
 import {
+  chmodSync,
+  copyFileSync,
   linkSync,
   mkdirSync,
   readdirSync,
@@ -14,13 +16,14 @@ import {
   statSync,
   writeFileSync,
 } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { Holder } from "./attempt.js";
 import { Listeners } from "./listeners.js";
 import { startInCgroup, stopService, type Service } from "./processes.js";
 import {
   ATTACKER_CGROUPS,
   BASE,
+  INJECTOR,
   KEY,
   LOOT_ROOT,
   DROP6,
@@ -107,6 +110,9 @@ export async function setUpStage(): Promise<Stage> {
   clearScene();
   const secrets = writeSecrets();
   mkdirSync(LOOT_ROOT);
+  mkdirSync(dirname(INJECTOR));
+  copyFileSync(attemptProgram("anon-exec"), INJECTOR);
+  chmodSync(INJECTOR, 0o755);
   linkSync(KEY, OLD_LINK);
   mkdirSync(OLD_BIND);
   must(MOUNT, ["--bind", VAULT, OLD_BIND]);

@@ -18,6 +18,12 @@ export const OLD_BIND = `${BASE}/bind`;
 export const LOOP_IMAGE = `${BASE}/fs.img`;
 export const FD_SOCKET = `${BASE}/fd.sock`;
 export const LOOT_ROOT = `${BASE}/loot`;
+/**
+ * A copy of the anon-exec attempt program at a path the policy can name: node
+ * (a JIT) runs in the attackers' cgroups too, so the rule on anonymous
+ * executable memory is scoped to this executable.
+ */
+export const INJECTOR = `${BASE}/tools/anon-exec`;
 
 export const CGROUP_ROOT = "/sys/fs/cgroup";
 /** The vault's service: allowed to read it. */
