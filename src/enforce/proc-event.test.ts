@@ -53,3 +53,14 @@ test("module loading and mounts map to their request kinds", () => {
     assert.equal(decisionEvent({ ...base, hook }, slots)?.hook, "module-load");
   assert.equal(decisionEvent({ ...base, hook: "moveMount" }, slots)?.hook, "mount");
 });
+
+test("anonymous memory made executable is an exec that names the way it was made so", () => {
+  for (const [hook, detail] of [
+    ["mmapFile", "anonymous memory mapped executable"],
+    ["fileMprotect", "anonymous memory made executable"],
+  ] as const) {
+    const e = decisionEvent({ ...base, hook, op: 1 }, slots);
+    assert.equal(e?.hook, "exec", hook);
+    assert.deepEqual(e?.resource, { kind: "other", detail }, hook);
+  }
+});
