@@ -36,22 +36,35 @@ export function kernelBtfBytes(path: string): Buffer {
   return bytes;
 }
 
-/** Reads kernel BTF from a raw BTF file or a vmlinux; throws naming the file and what is wrong. */
-export function readKernelBtf(path: string): Btf {
-  const btf = readBtf(kernelBtfBytes(path));
+const hash = (b: Buffer) => createHash("sha256").update(b).digest("hex");
+
+/** Kernel BTF and the sha256 of its raw bytes, from one read of the file. */
+interface LoadedBtf {
+  readonly btf: Btf;
+  readonly sha256: string;
+}
+
+function loadKernelBtf(path: string): LoadedBtf {
+  const bytes = kernelBtfBytes(path);
+  const btf = readBtf(bytes);
   if (btf.kind === "error")
     throw new Error(`kernel btf ${path}: ${btf.issues[0]?.field}: ${btf.issues[0]?.message}`);
-  return btf.value;
+  return { btf: btf.value, sha256: hash(bytes) };
+}
+
+/** Reads kernel BTF from a raw BTF file or a vmlinux; throws naming the file and what is wrong. */
+export function readKernelBtf(path: string): Btf {
+  return loadKernelBtf(path).btf;
 }
 
 let source = RUNNING_KERNEL_BTF;
-let cached: { readonly path: string; readonly btf: Btf | undefined } | undefined;
+let cached: { readonly path: string; readonly loaded: LoadedBtf | undefined } | undefined;
 
 /** Makes `path` the kernel BTF of every proof in this process (the CLI's --kernel-btf). */
 export function useKernelBtf(path: string): void {
-  readKernelBtf(path); // fail now, naming the file, not in the middle of a proof
+  // Read now, to fail naming the file rather than in the middle of a proof.
+  cached = { path, loaded: loadKernelBtf(path) };
   source = path;
-  cached = undefined;
 }
 
 /** Where the kernel BTF in use comes from. */
@@ -59,16 +72,21 @@ export function kernelBtfSource(): string {
   return source;
 }
 
+/** The kernel BTF in use, read once; undefined when the running kernel exposes none. */
+function loaded(): LoadedBtf | undefined {
+  if (cached?.path !== source) {
+    const none = source === RUNNING_KERNEL_BTF && !existsSync(source);
+    cached = { path: source, loaded: none ? undefined : loadKernelBtf(source) };
+  }
+  return cached.loaded;
+}
+
 /**
- * The kernel BTF in use, read once; undefined when the default (running
- * kernel) exposes none. A file named with useKernelBtf() must be readable.
+ * The kernel BTF in use; undefined when the default (running kernel) exposes
+ * none. A file named with useKernelBtf() must be readable.
  */
 export function kernelBtf(): Btf | undefined {
-  if (cached?.path === source) return cached.btf;
-  const btf =
-    source === RUNNING_KERNEL_BTF && !existsSync(source) ? undefined : readKernelBtf(source);
-  cached = { path: source, btf };
-  return btf;
+  return loaded()?.btf;
 }
 
 /** Which kernel a proof's hook signatures came from: the sha256 of its raw BTF. */
@@ -77,12 +95,10 @@ export interface KernelBtfIdentity {
   readonly sha256: string;
 }
 
-const hash = (b: Buffer) => createHash("sha256").update(b).digest("hex");
-
 /** The identity of the kernel BTF in use, or null when there is none. */
 export function kernelBtfIdentity(): KernelBtfIdentity | null {
-  if (kernelBtf() === undefined) return null;
-  return { source, sha256: hash(kernelBtfBytes(source)) };
+  const l = loaded();
+  return l === undefined ? null : { source, sha256: l.sha256 };
 }
 
 /** The sha256 of the running kernel's BTF, or null when it exposes none. */
