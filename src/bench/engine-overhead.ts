@@ -6,8 +6,7 @@
 // to the default, the costliest path short of a deny). Both are written once,
 // one per generation; a condition selects its generation with the engine's
 // own 4-byte switch, so no map is rewritten between rounds.
-import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { realpathSync } from "node:fs";
 import { compilePolicy } from "../compile/index.js";
 import { Engine } from "../enforce/engine.js";
 import { activate } from "../enforce/generations.js";
@@ -15,9 +14,14 @@ import { networkRule, user } from "../enforce/net-support.js";
 import { filesRule, policyOf } from "../enforce/test-support.js";
 import { fileKeyOf } from "../identity/file.js";
 import type { Policy, Rule } from "../policy/model.js";
-import { BASELINE, listen, measureOverhead, type Condition, type OverheadRow } from "./overhead.js";
+import {
+  BASELINE,
+  measureOverhead,
+  standardWorkloads,
+  type Condition,
+  type OverheadRow,
+} from "./overhead.js";
 import { scalePolicy } from "./policy-scale.js";
-import type { Workload } from "./workload.js";
 
 /** The user the rules name: not the benchmark's own (root). */
 const OTHER_UID = 4242;
@@ -79,28 +83,19 @@ export async function measureEngineOverhead(
   largeRules: number,
   log: (s: string) => void,
 ): Promise<OverheadRow[]> {
-  const dir = mkdtempSync("/tmp/pw-bench-");
-  const file = join(dir, "target");
-  writeFileSync(file, "x");
-  const small = policyOf(workloadRules(file, 10));
-  log(`compiling the ${largeRules}-rule policy`);
-  const images = [compilePolicy(small), compilePolicy(largePolicy(small, largeRules))] as const;
-  const rules = images[0].rules.length + images[1].rules.length;
-  const objects = images[0].objects.length + images[1].objects.length;
-  await using engine = Engine.load({
-    maxRules: room(rules, 1 << 18),
-    maxObjects: room(objects, 1 << 16),
-  });
-  log(`writing both generations (${rules} rule and ${objects} object entries)`);
-  const gens = images.map((image) => engine.apply(image));
-  const server = await listen();
-  const port = (server.address() as { port: number }).port;
-  const workloads: Workload[] = [
-    { kind: "open", path: file, iterations: 5_000 },
-    { kind: "connect", port, iterations: 500 },
-    { kind: "exec", iterations: 40 },
-  ];
+  const { file, workloads, server } = await standardWorkloads();
   try {
+    const small = policyOf(workloadRules(file, 10));
+    log(`compiling the ${largeRules}-rule policy`);
+    const images = [compilePolicy(small), compilePolicy(largePolicy(small, largeRules))] as const;
+    const rules = images[0].rules.length + images[1].rules.length;
+    const objects = images[0].objects.length + images[1].objects.length;
+    await using engine = Engine.load({
+      maxRules: room(rules, 1 << 18),
+      maxObjects: room(objects, 1 << 16),
+    });
+    log(`writing both generations (${rules} rule and ${objects} object entries)`);
+    const gens = images.map((image) => engine.apply(image));
     return await measureOverhead(
       workloads,
       [
@@ -112,6 +107,6 @@ export async function measureEngineOverhead(
       log,
     );
   } finally {
-    server.close();
+    server.close(); // also on a failed compile or load, or the process never exits
   }
 }

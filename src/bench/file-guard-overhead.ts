@@ -1,14 +1,17 @@
 // What file_guard costs: open+close, TCP connect and fork+exec loops with no
 // program attached, and with file_guard attached holding 10 and 100,000
 // protected files (src/bench/overhead.ts interleaves the conditions).
-import { mkdtempSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
 import { BpfObject, type BpfProgram } from "../kernel/index.js";
 import { encodeFileKey } from "../abi/file-key.js";
 import { fileKeyOf } from "../identity/file.js";
 import { bpfObjectPath } from "../paths.js";
-import { BASELINE, listen, measureOverhead, type Condition, type OverheadRow } from "./overhead.js";
-import type { Workload } from "./workload.js";
+import {
+  BASELINE,
+  measureOverhead,
+  standardWorkloads,
+  type Condition,
+  type OverheadRow,
+} from "./overhead.js";
 
 /** A loaded file_guard whose map holds `entries` protected files, the workload's file among them. */
 function loadGuard(entries: number, file: string): BpfObject {
@@ -47,16 +50,7 @@ export async function measureFileGuardOverhead(
   rounds: number,
   log: (s: string) => void,
 ): Promise<OverheadRow[]> {
-  const dir = mkdtempSync("/tmp/pw-bench-");
-  const file = join(dir, "target");
-  writeFileSync(file, "x");
-  const server = await listen();
-  const port = (server.address() as { port: number }).port;
-  const workloads: Workload[] = [
-    { kind: "open", path: file, iterations: 5_000 },
-    { kind: "connect", port, iterations: 500 },
-    { kind: "exec", iterations: 40 },
-  ];
+  const { file, workloads, server } = await standardWorkloads();
   using small = loadGuard(10, file);
   using large = loadGuard(100_000, file);
   try {

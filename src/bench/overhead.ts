@@ -3,7 +3,9 @@
 // a round alike; each ratio is the median of per-round ratios against the
 // first condition (the baseline). The kernel's own cost per program run comes
 // from bpf_stats (run_time_ns / run_cnt), summed over the condition's programs.
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:net";
+import { join } from "node:path";
 import { enableRunTimeStats } from "../kernel/index.js";
 import { pairedRatio, summarize, type Summary } from "./stats.js";
 import { runWorkload, workloadName, type Workload } from "./workload.js";
@@ -50,6 +52,24 @@ export function listen(): Promise<Server> {
     const server = createServer((socket) => socket.destroy());
     server.listen(0, "127.0.0.1", () => resolve(server));
   });
+}
+
+/** The three loops every overhead run measures, on a fresh file and a local listener. */
+export async function standardWorkloads(): Promise<{
+  readonly file: string;
+  readonly workloads: Workload[];
+  readonly server: Server;
+}> {
+  const file = join(mkdtempSync("/tmp/pw-bench-"), "target");
+  writeFileSync(file, "x");
+  const server = await listen();
+  const port = (server.address() as { port: number }).port;
+  const workloads: Workload[] = [
+    { kind: "open", path: file, iterations: 5_000 },
+    { kind: "connect", port, iterations: 500 },
+    { kind: "exec", iterations: 40 },
+  ];
+  return { file, workloads, server };
 }
 
 interface Samples {
