@@ -101,3 +101,20 @@ test("a live register that is a pointer on one side and a number on the other ke
   );
   assert.equal(run(src("mov %r0, 0\nexit"), { ctxSize: 1 }).paths, 1, "r3 is dead at the join");
 });
+
+test("paths that leave a loop after different iterations merge after it", () => {
+  // Loop up to 4 times, leaving early when ctx byte 0 equals the counter;
+  // then a diamond and a second loop: the exits must meet again at the joins.
+  const early =
+    "ldxb %r2, [%r1+0]\nmov %r3, 0\n" +
+    "l1:\njeq %r2, %r3, done1\nadd %r3, 1\njlt %r3, 4, l1\ndone1:\n" +
+    "mov %r4, 0\nl2:\njeq %r2, %r4, done2\nadd %r4, 1\njlt %r4, 4, l2\ndone2:\n" +
+    "mov %r0, 0\nexit";
+  const ex = run(early, { ctxSize: 1, unroll: 5 });
+  assert.equal(ex.truncated, false);
+  assert.equal(ex.paths, 1, "every exit of both loops meets at the end");
+  assert.deepEqual(
+    ex.obligations.filter((o) => o.kind === "loop-bound").map((o) => o.id),
+    [],
+  );
+});

@@ -11,7 +11,7 @@
 // there and are merged into one (merge.ts) before it runs on; `maxPaths`
 // caps what is left.
 import type { Cfg } from "../cfg/index.js";
-import { branchTarget, dominators, findLoops, liveRegisters } from "../cfg/index.js";
+import { branchTarget, liveRegisters, type BlockId } from "../cfg/index.js";
 import type { PlacedInsn } from "../isa/index.js";
 import { jumpTerm } from "./alu-terms.js";
 import { Exec, type ProgramContext } from "./exec-context.js";
@@ -23,6 +23,7 @@ import { numeric, stepInsn, use } from "./sym-step.js";
 import { readBytes } from "./sym-memory.js";
 import { FALSE, and, bv, constArray, extract, not, sle } from "./term-store.js";
 import { JobQueue, type Job, type JobSink } from "./job-queue.js";
+import { LoopVisits } from "./loop-visits.js";
 import type { ExitRecord } from "./trace.js";
 
 export interface Exploration {
@@ -39,7 +40,10 @@ export function explore(cfg: Cfg, program: ProgramContext): Exploration {
   const code = new Map<number, PlacedInsn>(
     cfg.blocks.flatMap((b) => b.insns.map((p) => [p.pc, p] as const)),
   );
-  const heads = loopHeads(cfg);
+  const blockOf = new Map<number, BlockId>(
+    cfg.blocks.flatMap((b) => b.insns.map((p) => [p.pc, b.id] as const)),
+  );
+  const loops = new LoopVisits(cfg);
   const joins = program.merge ? joinSlots(cfg) : new Set<number>();
   const work = new JobQueue(cfg, program.merge ? liveRegisters(cfg) : null);
   work.push({ s: initialState(program), pc: cfg.blocks[0]?.start ?? 0 });
@@ -50,7 +54,9 @@ export function explore(cfg: Cfg, program: ProgramContext): Exploration {
       truncated = true;
       break;
     }
-    paths += runPath(x, cfg, { code, heads, joins }, job, work) ? 1 : 0;
+    paths += runPath(x, cfg, { code, blockOf, loops, heads: loops.heads, joins }, job, work)
+      ? 1
+      : 0;
   }
   return { obligations: x.obligations.list(), exits: x.exits, paths, truncated };
 }
@@ -60,14 +66,6 @@ function joinSlots(cfg: Cfg): Set<number> {
   const out = new Set<number>();
   for (const b of cfg.blocks) if ((cfg.in[b.id]?.length ?? 0) > 1) out.add(b.start);
   return out;
-}
-
-function loopHeads(cfg: Cfg): Set<number> {
-  const heads = new Set<number>();
-  for (const fn of cfg.functions)
-    for (const b of findLoops(cfg, fn, dominators(cfg, fn)).heads)
-      heads.add(cfg.blocks[b]?.start ?? -1);
-  return heads;
 }
 
 function initialState(program: ProgramContext): PathState {
@@ -115,6 +113,8 @@ function newStack(s: PathState): SymValue {
 
 interface Layout {
   readonly code: ReadonlyMap<number, PlacedInsn>;
+  readonly blockOf: ReadonlyMap<number, BlockId>;
+  readonly loops: LoopVisits;
   readonly heads: ReadonlySet<number>;
   readonly joins: ReadonlySet<number>;
 }
@@ -124,10 +124,14 @@ interface Layout {
  * the queue for the paths it may merge with); returns true when it ended.
  */
 function runPath(x: Exec, cfg: Cfg, layout: Layout, job: Job, work: JobSink): boolean {
-  const { code, heads, joins } = layout;
+  const { code, blockOf, loops, heads, joins } = layout;
   const s = job.s;
   let pc = job.pc;
+  let block = blockOf.get(pc) ?? -1;
   for (;;) {
+    const now = blockOf.get(pc) ?? -1;
+    if (now !== block) loops.onEdge(s, block, now);
+    block = now;
     if (pc !== job.pc && joins.has(pc)) {
       work.push({ s, pc });
       return false;
@@ -141,20 +145,23 @@ function runPath(x: Exec, cfg: Cfg, layout: Layout, job: Job, work: JobSink): bo
     const insn = p.insn;
     switch (insn.kind) {
       case "jump":
-        forkJump(x, cfg, s, p, work);
+        forkJump(x, cfg, loops, s, p, work);
         return false;
       case "goto":
         pc = branchTarget(p) ?? -1;
         continue;
       case "exit": {
+        loops.onReturn(s, block);
         const ret = exit(x, s, pc);
         if (ret === undefined) return true;
         pc = ret;
+        block = blockOf.get(pc) ?? -1;
         continue;
       }
       case "call":
         if (insn.target.kind === "local") {
           pc = callLocal(x, s, p);
+          block = blockOf.get(pc) ?? -1;
           continue;
         }
         break;
@@ -174,7 +181,14 @@ function enterLoop(x: Exec, s: PathState, pc: number): boolean {
   return false;
 }
 
-function forkJump(x: Exec, cfg: Cfg, s: PathState, p: PlacedInsn, work: JobSink): void {
+function forkJump(
+  x: Exec,
+  cfg: Cfg,
+  loops: LoopVisits,
+  s: PathState,
+  p: PlacedInsn,
+  work: JobSink,
+): void {
   const block = cfg.blocks.find((b) => b.end === p.pc);
   for (const edge of [...(block ? (cfg.out[block.id] ?? []) : [])].reverse()) {
     const a = edge.assume;
@@ -189,6 +203,7 @@ function forkJump(x: Exec, cfg: Cfg, s: PathState, p: PlacedInsn, work: JobSink)
     if (taken === FALSE) continue;
     const next = fork(s);
     next.path.push(taken);
+    if (block) loops.onEdge(next, block.id, edge.to);
     work.push({ s: next, pc: cfg.blocks[edge.to]?.start ?? -1 });
   }
 }
