@@ -10,7 +10,11 @@ const obligations = (r: VerifyResult): ObligationReport[] =>
 
 export const hitsBug = (r: VerifyResult, entry: InventoryEntry, line: number): boolean =>
   obligations(r).some(
-    (o) => o.status === "violated" && o.kind === entry.kind && o.source?.line === line,
+    (o) =>
+      (o.status === "violated" ||
+        (o.status === "unconfirmed" && entry.unreplayable !== undefined)) &&
+      o.kind === entry.kind &&
+      o.source?.line === line,
   );
 
 export function notProved(r: VerifyResult): string[] {

@@ -13,6 +13,11 @@ export interface InventoryEntry {
   /** the obligation kind the planted bug (or the known limitation) shows up as */
   readonly kind: ObligationKind | undefined;
   readonly reason: string | undefined;
+  /**
+   * Why the interpreter cannot replay this bug's counterexample, when it
+   * cannot: the finding then counts as "unconfirmed" instead of "violated".
+   */
+  readonly unreplayable: string | undefined;
 }
 
 export function readInventory(): InventoryEntry[] {
@@ -22,6 +27,7 @@ export function readInventory(): InventoryEntry[] {
       status: InventoryStatus;
       kind?: ObligationKind;
       reason?: string;
+      unreplayable?: string;
     }[];
   };
   return doc.programs.map((p) => ({
@@ -29,5 +35,6 @@ export function readInventory(): InventoryEntry[] {
     status: p.status,
     kind: p.kind,
     reason: p.reason,
+    unreplayable: p.unreplayable,
   }));
 }

@@ -60,14 +60,37 @@ export class Exec {
   /** the program's exits, recorded under the functional model */
   readonly exits: ExitRecord[] = [];
   private counter = 0;
-  constructor(readonly program: ProgramContext) {}
+  constructor(
+    readonly program: ProgramContext,
+    private readonly root?: Exec,
+  ) {}
 
-  /** A fresh input variable; its name records what it stands for and where. */
+  /**
+   * An environment whose checks and exits are kept apart (and can be thrown
+   * away), sharing this one's variable names so nothing it makes collides.
+   */
+  scratch(): Exec {
+    return new Exec(this.program, this.root ?? this);
+  }
+
+  /** Takes over a scratch run's checks and exits as this run's own. */
+  adopt(run: Exec): void {
+    this.obligations.addAll(run.obligations);
+    this.exits.push(...run.exits);
+  }
+
+  /** A name no other fresh variable of this run has; it records what it stands for and where. */
+  freshName(what: string, pc: number): string {
+    const root = this.root ?? this;
+    return `${what}@${pc}#${root.counter++}`;
+  }
+
+  /** A fresh input variable. */
   fresh(what: string, pc: number, width: number): Term {
-    return bvVar(`${what}@${pc}#${this.counter++}`, width);
+    return bvVar(this.freshName(what, pc), width);
   }
   freshBool(what: string, pc: number): Term {
-    return variable(`${what}@${pc}#${this.counter++}`, BOOL);
+    return variable(this.freshName(what, pc), BOOL);
   }
   check(s: PathState, kind: ObligationKind, pc: number, safe: Term, message: string): void {
     this.obligations.add(s.path, { kind, pc, safe, message });

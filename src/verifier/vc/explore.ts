@@ -24,6 +24,7 @@ import { readBytes } from "./sym-memory.js";
 import { FALSE, and, bv, constArray, extract, not, sle } from "./term-store.js";
 import { JobQueue, type Job, type JobSink } from "./job-queue.js";
 import { LoopVisits } from "./loop-visits.js";
+import { BPF_LOOP, bpfLoop, callbackReturn, type ExploreFrom } from "./bpf-loop.js";
 import type { ExitRecord } from "./trace.js";
 
 export interface Exploration {
@@ -45,20 +46,28 @@ export function explore(cfg: Cfg, program: ProgramContext): Exploration {
   );
   const loops = new LoopVisits(cfg);
   const joins = program.merge ? joinSlots(cfg) : new Set<number>();
-  const work = new JobQueue(cfg, program.merge ? liveRegisters(cfg) : null);
-  work.push({ s: initialState(program), pc: cfg.blocks[0]?.start ?? 0 });
-  let paths = 0;
-  let truncated = false;
-  for (let job = work.pop(); job !== undefined; job = work.pop()) {
-    if (paths >= program.maxPaths) {
-      truncated = true;
-      break;
+  const live = program.merge ? liveRegisters(cfg) : null;
+  const budget = { paths: 0, truncated: false };
+  const layout: Layout = { code, blockOf, loops, heads: loops.heads, joins, exploreFrom };
+  // Runs every path from one job to its end: the program, or a bpf_loop callback.
+  function exploreFrom(run: Exec, first: Job): void {
+    const work = new JobQueue(cfg, live);
+    work.push(first);
+    for (let job = work.pop(); job !== undefined; job = work.pop()) {
+      if (budget.paths >= program.maxPaths) {
+        budget.truncated = true;
+        return;
+      }
+      budget.paths += runPath(run, cfg, layout, job, work) ? 1 : 0;
     }
-    paths += runPath(x, cfg, { code, blockOf, loops, heads: loops.heads, joins }, job, work)
-      ? 1
-      : 0;
   }
-  return { obligations: x.obligations.list(), exits: x.exits, paths, truncated };
+  exploreFrom(x, { s: initialState(program), pc: cfg.blocks[0]?.start ?? 0 });
+  return {
+    obligations: x.obligations.list(),
+    exits: x.exits,
+    paths: budget.paths,
+    truncated: budget.truncated,
+  };
 }
 
 /** First slots of blocks that more than one edge enters: where paths may meet. */
@@ -117,6 +126,7 @@ interface Layout {
   readonly loops: LoopVisits;
   readonly heads: ReadonlySet<number>;
   readonly joins: ReadonlySet<number>;
+  readonly exploreFrom: ExploreFrom;
 }
 
 /**
@@ -124,7 +134,7 @@ interface Layout {
  * the queue for the paths it may merge with); returns true when it ended.
  */
 function runPath(x: Exec, cfg: Cfg, layout: Layout, job: Job, work: JobSink): boolean {
-  const { code, blockOf, loops, heads, joins } = layout;
+  const { code, blockOf, loops, heads, joins, exploreFrom } = layout;
   const s = job.s;
   let pc = job.pc;
   let block = blockOf.get(pc) ?? -1;
@@ -162,6 +172,11 @@ function runPath(x: Exec, cfg: Cfg, layout: Layout, job: Job, work: JobSink): bo
         if (insn.target.kind === "local") {
           pc = callLocal(x, s, p);
           block = blockOf.get(pc) ?? -1;
+          continue;
+        }
+        if (insn.target.kind === "helper" && insn.target.id === BPF_LOOP) {
+          bpfLoop(x, s, pc, exploreFrom, newStack);
+          pc += 1;
           continue;
         }
         break;
@@ -223,6 +238,10 @@ function callLocal(x: Exec, s: PathState, p: PlacedInsn): number {
 function exit(x: Exec, s: PathState, pc: number): number | undefined {
   const r0 = use(x, s, pc, 0);
   const frame = s.frames.pop();
+  if (frame?.callback) {
+    callbackReturn(x, s, pc, numeric(x, s, pc, r0), frame.callback.traceAt);
+    return undefined;
+  }
   if (frame) {
     CALLEE_SAVED.forEach((r, i) => (s.regs[r] = frame.saved[i] ?? UNINIT));
     for (let r = 1; r <= 5; r++) s.regs[r] = UNINIT;

@@ -49,12 +49,16 @@ export function mergeStates(
     visits: new Map(a.visits),
     globals,
     trace: a.trace,
+    ...(a.footprint ? { footprint: a.footprint } : {}),
   };
 }
 
 function sameShape(a: PathState, b: PathState): boolean {
   if (a.frames.length !== b.frames.length) return false;
   if (a.frames.some((f, i) => f.returnPc !== b.frames[i]?.returnPc)) return false;
+  if (a.frames.some((f, i) => (f.callback === undefined) !== (b.frames[i]?.callback === undefined)))
+    return false;
+  if (a.footprint !== b.footprint) return false;
   if (a.visits.size !== b.visits.size) return false;
   for (const [pc, n] of a.visits) if (b.visits.get(pc) !== n) return false;
   return true;
@@ -96,7 +100,7 @@ function mergeFrame(m: Merger, a: Frame, b: Frame | undefined, live: RegMask): F
   if (b === undefined) return null;
   // saved holds the caller's r6..r10
   const saved = mergeRegs(m, a.saved, b.saved, live >> 6);
-  return saved === null ? null : { returnPc: a.returnPc, saved };
+  return saved === null ? null : { ...a, saved };
 }
 
 class Merger {
@@ -123,6 +127,7 @@ class Merger {
       return { kind: "ptr", region: a.region, off: this.term(a.off, b.off), isNull };
     }
     if (a.kind === "map" && b.kind === "map" && a.map.name === b.map.name) return a;
+    if (a.kind === "func" && b.kind === "func" && a.entry === b.entry) return a;
     return null;
   }
 

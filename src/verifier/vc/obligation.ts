@@ -84,6 +84,16 @@ export class ObligationSet {
     return term;
   }
 
+  /** Adds every check another set recorded (a scratch run that turned out to be the real one). */
+  addAll(other: ObligationSet): void {
+    for (const [id, { check, parts, cases }] of other.byId) {
+      const entry = this.byId.get(id) ?? { check, parts: [], cases: [] };
+      entry.parts.push(...parts);
+      entry.cases.push(...cases);
+      this.byId.set(id, entry);
+    }
+  }
+
   list(): Obligation[] {
     return [...this.byId].map(([id, { check, parts, cases }]) => ({
       id,

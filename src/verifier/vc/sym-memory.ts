@@ -50,7 +50,9 @@ export function checkAccess(
         ? "a scalar"
         : ptr.kind === "map"
           ? "a map pointer"
-          : "an unwritten register";
+          : ptr.kind === "func"
+            ? "a function pointer"
+            : "an unwritten register";
     x.check(s, "bad-pointer", pc, FALSE, `memory access through ${what}`);
     return undefined;
   }
@@ -131,6 +133,7 @@ export function storeValue(
   }
   const spills = updateSpills(region, off, size, value);
   s.regions[region.id] = { ...region, bytes, init, spills };
+  s.footprint?.record(region, off, size);
   traceWrite(x, s, pc, region);
 }
 
@@ -151,8 +154,10 @@ function updateSpills(
   const at = Number(off.value);
   const kept = new Map([...r.spills].filter(([o]) => o + 8 <= at || o >= at + size));
   const keep =
-    size === 8 &&
-    (value.kind === "ptr" || value.kind === "map" || (value.kind === "scalar" && value.kernelPtr));
+    (size === 8 && value.kind === "ptr") ||
+    value.kind === "map" ||
+    value.kind === "func" ||
+    (value.kind === "scalar" && value.kernelPtr);
   if (keep) kept.set(at, value);
   return kept;
 }
@@ -173,5 +178,6 @@ export function clobber(
     if (init) init = store(init, offsetOf(off, i), bv(1n, 1));
   }
   s.regions[region.id] = { ...region, bytes, init, spills: new Map() };
+  s.footprint?.record(region, off, n);
   traceWrite(x, s, pc, region);
 }

@@ -7,6 +7,7 @@ import { add, and, bv, bvVar, ite, ule } from "./term-store.js";
 import type { Term } from "./term.js";
 import { assertNever } from "../isa/index.js";
 import type { TraceEvent } from "./trace.js";
+import type { Footprint } from "./footprint.js";
 
 export type RegionKind = "stack" | "ctx" | "map-value" | "ringbuf" | "global";
 
@@ -43,12 +44,16 @@ export type SymValue =
       readonly off: Term;
       readonly isNull: Term | undefined;
     }
-  | { readonly kind: "map"; readonly map: MapInfo };
+  | { readonly kind: "map"; readonly map: MapInfo }
+  /** a subprogram's address (lddw src=func), e.g. a bpf_loop callback */
+  | { readonly kind: "func"; readonly entry: number };
 
 export interface Frame {
   readonly returnPc: number;
   /** r6..r10 of the caller */
   readonly saved: readonly SymValue[];
+  /** a bpf_loop callback's frame: its exit ends the path; the trace length at its call */
+  readonly callback?: { readonly traceAt: number };
 }
 
 export interface PathState {
@@ -63,6 +68,8 @@ export interface PathState {
   globals: Map<string, number>;
   /** outputs of the path, recorded only under the functional model */
   trace: TraceEvent[];
+  /** inside a bpf_loop callback: where it writes what its caller can see */
+  footprint?: Footprint;
 }
 
 export const UNINIT: SymValue = { kind: "uninit" };
@@ -77,6 +84,7 @@ export function fork(s: PathState): PathState {
     visits: new Map(s.visits),
     globals: new Map(s.globals),
     trace: [...s.trace],
+    ...(s.footprint ? { footprint: s.footprint } : {}),
   };
 }
 
@@ -110,6 +118,8 @@ export function valueTerm(s: PathState, v: SymValue, fresh: () => Term): Term {
     }
     case "map":
       return bvVar(`map:${v.map.name}`, 64);
+    case "func":
+      return bvVar(`func:${v.entry}`, 64);
     case "uninit":
       return fresh();
     default:

@@ -169,6 +169,7 @@ function lddw(x: Exec, s: PathState, pc: number, insn: Extract<Insn, { kind: "ld
     return { kind: "ptr", region: id, off: bv(BigInt(binding.offset), 64), isNull: undefined };
   }
   if (insn.src === "imm64") return scalar(bv(lddwValue(insn), 64));
+  if (insn.src === "func") return { kind: "func", entry: pc + 1 + insn.imm };
   x.check(s, "unsupported", pc, FALSE, `lddw ${insn.src} ${insn.imm} has no binding`);
   return scalar(x.fresh("lddw", pc, 64));
 }
