@@ -21,14 +21,19 @@ export interface ProveFlags {
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
-export async function runProve(objects: readonly string[], flags: ProveFlags): Promise<number> {
+/** `proofsDir` (default build/proofs) is where Why3 sessions are saved; tests pass a scratch one. */
+export async function runProve(
+  objects: readonly string[],
+  flags: ProveFlags,
+  proofsDir?: string,
+): Promise<number> {
   const w = await import("../verifier/why3/index.js");
   const setup = w.why3Setup();
   const options = {
     provers: flags.why3Provers.split(",").filter((p) => p !== ""),
     timeoutSeconds: Number(flags.timeout),
     runFolded: flags.runFolded,
-    proofsDir: w.defaultProofsDir(),
+    proofsDir: proofsDir ?? w.defaultProofsDir(),
   };
   const files = objects.length > 0 ? objects : w.defaultObjects(flags.fixtures);
   const t0 = performance.now();

@@ -4,7 +4,14 @@
 import { buildCfg, linkProgram } from "../cfg/index.js";
 import type { ObjectSpec } from "../object/index.js";
 import { prove, type Solver } from "../smt/index.js";
-import { evalBool, explore, objectContext, type Assignment, type Obligation } from "../vc/index.js";
+import {
+  evalBool,
+  explore,
+  objectContext,
+  type Assignment,
+  type ExitRecord,
+  type Obligation,
+} from "../vc/index.js";
 import { functionalObligations } from "./obligations.js";
 import type { FunctionalSpec } from "./spec.js";
 
@@ -13,6 +20,8 @@ export interface FunctionalProblem {
   readonly functional: readonly Obligation[];
   /** the safety obligations of the same exploration (functional model) */
   readonly safety: readonly Obligation[];
+  /** every way out of the program, with its path, r0 and trace (equivalence.ts) */
+  readonly exits: readonly ExitRecord[];
   readonly paths: number;
   readonly truncated: boolean;
 }
@@ -38,6 +47,7 @@ export function functionalProblem(
     program: spec.program,
     functional: functionalObligations(spec, ex.exits),
     safety: ex.obligations,
+    exits: ex.exits,
     paths: ex.paths,
     truncated: ex.truncated,
   };

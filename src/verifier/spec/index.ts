@@ -6,3 +6,6 @@ export * from "./self-protect.js";
 export * from "./check-program.js";
 export * from "./mutants.js";
 export * from "./registry.js";
+export * from "./canonical-inputs.js";
+export * from "./equivalence.js";
+export * from "./mutation.js";

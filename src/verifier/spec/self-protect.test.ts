@@ -1,7 +1,8 @@
 // The functional specs of pw_task_kill and pw_ptrace_access_check: proved on
 // the built object (with the safety obligations of the same exploration), and
-// every bytecode mutant rejected, by the functional spec with a counterexample
-// the term evaluator confirms on a path, or by a safety obligation. Needs
+// every bytecode mutant killed, by the functional spec or a safety obligation
+// with a counterexample the term evaluator confirms on a path, unless the
+// solver proves it equivalent to the original (mutation.ts). Needs
 // build/bpf/self_protect.bpf.o and the running kernel's BTF (context sizes).
 import { after, describe, it } from "node:test";
 import assert from "node:assert/strict";
@@ -13,29 +14,15 @@ import { contextSize } from "../why3/program-obligations.js";
 import { repoRoot } from "../why3/why3-config.js";
 import { functionalProblem, proveClauses } from "./check-program.js";
 import { Layout } from "./layout.js";
-import { specMutants } from "./mutants.js";
+import { runsEachSlotOnce } from "./canonical-inputs.js";
+import { provedEquivalent } from "./equivalence.js";
+import { judgeMutant, type MutantVerdict } from "./mutation.js";
+import { specMutants, type MutationKind, type SpecMutant } from "./mutants.js";
 import { selfProtectSpecs } from "./self-protect.js";
 import type { FunctionalSpec } from "./spec.js";
 
 const FILE = join(repoRoot, "build", "bpf", "self_protect.bpf.o");
 const TIMEOUT_MS = 30_000;
-
-/**
- * Mutants the functional spec cannot tell apart from the program, each with
- * the reason; they must still be rejected by a safety obligation or be
- * equivalent. Slots follow the current build; a rebuild that moves them makes
- * this test fail until the list is updated.
- */
-const NOT_FUNCTIONAL: Readonly<Record<string, "safety" | "equivalent">> = {
-  // is_agent re-tests agent_start_time != 0, which task_is_agent(target) already
-  // established on the same lookup: the check is redundant.
-  "pw_task_kill:skip@41": "equivalent",
-  "pw_ptrace_access_check:skip@43": "equivalent",
-  // submitting a record without its NULL check: the event clause counts a
-  // record only when the reservation succeeded, so only the null-check catches it.
-  "pw_task_kill:skip@69": "safety",
-  "pw_ptrace_access_check:skip@71": "safety",
-};
 
 const bytes = readFileSync(FILE);
 const read = readObject(bytes, "self_protect.bpf.o");
@@ -69,36 +56,69 @@ describe("self_protect task hooks: functional spec", () => {
       assert.deepEqual(open, []);
     });
 
-  it("every mutant is rejected; the functional spec kills all but the listed ones", async () => {
-    let run = 0;
-    let killed = 0;
-    for (const spec of specs)
+  it("every mutant is killed with a confirmed counterexample or proved equivalent", async () => {
+    const verdicts: [SpecMutant, MutantVerdict][] = [];
+    for (const spec of specs) {
+      const ctxSize = ctxSizeOf(spec);
+      const original = {
+        problem: functionalProblem(obj, spec, ctxSize),
+        eachSlotOnce: runsEachSlotOnce(obj, spec.program),
+      };
       for (const m of specMutants(obj, spec.program)) {
-        run++;
-        const p = functionalProblem(m.obj, spec, ctxSizeOf(spec));
-        const results = await proveClauses(embeddedZ3(), p.functional, TIMEOUT_MS);
-        const refuted = results.filter((r) => r.outcome === "refuted");
-        const confirmed = refuted.some((r) => r.outcome === "refuted" && r.confirmed);
-        const listed = NOT_FUNCTIONAL[m.name];
-        if (refuted.length > 0) killed++;
-        console.log(
-          `${m.name}: ${refuted.length > 0 ? `killed by ${refuted.map((r) => r.id).join(", ")}${confirmed ? " (counterexample confirmed)" : ""}` : `survived (${listed ?? "unlisted"})`}`,
-        );
-        if (listed === undefined) {
-          assert.ok(confirmed, `${m.name}: no confirmed counterexample`);
-          continue;
-        }
-        assert.equal(refuted.length, 0, `${m.name} is listed but now killed: update the list`);
-        if (listed === "safety") {
-          const safety = await proveClauses(embeddedZ3(), p.safety, TIMEOUT_MS);
-          assert.ok(
-            safety.some((r) => r.outcome === "refuted"),
-            `${m.name}: no safety refutation`,
-          );
-        }
+        const o = { solver: embeddedZ3(), ctxSize, timeoutMs: TIMEOUT_MS };
+        const v = await judgeMutant(original, m, spec, o);
+        console.log(`${m.name}: ${verdictText(v)}`);
+        verdicts.push([m, v]);
       }
-    console.log(`mutants killed: ${killed}/${run}`);
-    assert.ok(run >= 8);
-    assert.equal(killed, run - Object.keys(NOT_FUNCTIONAL).length);
+    }
+    const count = (kind: MutantVerdict["kind"]) => verdicts.filter(([, v]) => v.kind === kind);
+    const run = verdicts.length - count("equivalent").length;
+    console.log(
+      `mutants killed: ${count("killed").length}/${run} (${count("equivalent").length} proved equivalent and excluded)`,
+    );
+    assert.deepEqual(
+      count("survived").map(([m, v]) => `${m.name}: ${verdictText(v)}`),
+      [],
+    );
+    assert.ok(run >= 20, `only ${run} mutants run`);
+    const killedKinds = new Set(count("killed").map(([m]) => m.kind));
+    for (const kind of KINDS) assert.ok(killedKinds.has(kind), `no ${kind} mutant killed`);
+  });
+
+  it("the equivalence check tells a killed mutant from the original", async () => {
+    const spec = specs[0];
+    assert.ok(spec);
+    const ctxSize = ctxSizeOf(spec);
+    const errno = specMutants(obj, spec.program).find((m) => m.kind === "errno");
+    assert.ok(errno);
+    const original = functionalProblem(obj, spec, ctxSize).exits;
+    const mutant = functionalProblem(errno.obj, spec, ctxSize).exits;
+    const same = await provedEquivalent(embeddedZ3(), original, original, TIMEOUT_MS);
+    assert.equal(same.kind, "equivalent");
+    const e = await provedEquivalent(embeddedZ3(), original, mutant, TIMEOUT_MS);
+    assert.equal(e.kind, "different");
+    assert.ok(e.kind === "different" && e.witness !== undefined, "model drives no exit pair apart");
   });
 });
+
+const KINDS: readonly MutationKind[] = [
+  "invert",
+  "skip",
+  "bound+1",
+  "bound-1",
+  "errno",
+  "no-submit",
+];
+
+function verdictText(v: MutantVerdict): string {
+  switch (v.kind) {
+    case "killed":
+      return `killed by ${v.by} (${v.route}, counterexample confirmed)`;
+    case "equivalent":
+      return `proved equivalent (${v.pairs} exit pairs with different outcomes, none reachable together)`;
+    case "survived":
+      return `SURVIVED: ${v.reason}`;
+    default:
+      return v satisfies never;
+  }
+}

@@ -173,8 +173,10 @@ export function clobber(
 ): void {
   let bytes = region.bytes;
   let init = region.init;
+  // The byte's index is in its name: spec/canonical-inputs.ts tells a
+  // buffer's bytes apart by name alone.
   for (let i = 0; i < n; i++) {
-    bytes = store(bytes, offsetOf(off, i), x.fresh("out", pc, 8));
+    bytes = store(bytes, offsetOf(off, i), x.fresh(`out[${i}]`, pc, 8));
     if (init) init = store(init, offsetOf(off, i), bv(1n, 1));
   }
   s.regions[region.id] = { ...region, bytes, init, spills: new Map() };
