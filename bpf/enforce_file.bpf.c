@@ -2,7 +2,9 @@
 /* enforce_file: the files class of a compiled policy (docs/enforcement.md).
  * Every hook names the dentry the operation is about and whether it is the
  * file itself or the directory an entry is created in; the decision is the
- * same walk for all (pw_policy_decide.h). The policy lives in maps only. */
+ * same walk for all (pw_policy_decide.h). Only the hooks given a file know
+ * its mount, so only their walk goes on above the file's filesystem; the
+ * inode hooks get a dentry alone. The policy lives in maps only. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -37,7 +39,7 @@ static __always_inline int pw_on_entry(struct dentry *d, __u32 op, __u32 hook)
 
 	pw_begin(&r, PW_CLASS_FILES);
 	pw_name(&r, d);
-	return pw_finish(&r, hook, pw_file_score(&r, d, op, 0));
+	return pw_finish(&r, hook, pw_file_score(&r, d, NULL, op, 0));
 }
 
 /* Creating the entry d: decided on its directory, the request has no file. */
@@ -49,7 +51,7 @@ static __always_inline int pw_on_create(struct dentry *d, __u32 hook)
 	pw_begin(&r, PW_CLASS_FILES);
 	r.op = PW_OP_CREATE;
 	pw_name(&r, dir);
-	return pw_finish(&r, hook, pw_file_score(&r, dir, PW_OP_CREATE, 1));
+	return pw_finish(&r, hook, pw_file_score(&r, dir, NULL, PW_OP_CREATE, 1));
 }
 
 /* An open (or a received fd): read and write are separate requests, both must pass.
@@ -57,6 +59,7 @@ static __always_inline int pw_on_create(struct dentry *d, __u32 hook)
 static __always_inline int pw_on_file(struct file *file, __u32 hook)
 {
 	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
+	struct vfsmount *mnt = BPF_CORE_READ(file, f_path.mnt);
 	__u32 mode = BPF_CORE_READ(file, f_mode);
 	struct pw_req r = {};
 	int err = 0;
@@ -66,9 +69,9 @@ static __always_inline int pw_on_file(struct file *file, __u32 hook)
 	pw_begin(&r, PW_CLASS_FILES);
 	pw_name(&r, d);
 	if (mode & FMODE_READ)
-		err = pw_finish(&r, hook, pw_file_score(&r, d, PW_OP_READ, 0));
+		err = pw_finish(&r, hook, pw_file_score(&r, d, mnt, PW_OP_READ, 0));
 	if (!err && (mode & FMODE_WRITE))
-		err = pw_finish(&r, hook, pw_file_score(&r, d, PW_OP_WRITE, 0));
+		err = pw_finish(&r, hook, pw_file_score(&r, d, mnt, PW_OP_WRITE, 0));
 	return err;
 }
 

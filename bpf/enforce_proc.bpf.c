@@ -32,9 +32,9 @@ static __always_inline int pw_on_item(__u32 cls, __u32 item, __u32 hook, __u64 i
 	return pw_finish(&r, hook, score);
 }
 
-/* Executing a file: the file and its directories, as for files. A file with
- * no link left (memfd_create, O_TMPFILE, deleted after open) is the memfd
- * item: it has no place in any tree. Scripts come here once for the script
+/* Executing a file: the file and its directories, across mounts, as for
+ * opens. A file with no link left (memfd_create, O_TMPFILE, deleted after
+ * open) is the memfd item: it has no place in any tree. Scripts come here once for the script
  * and once for each interpreter. */
 SEC("lsm/bprm_check_security")
 int BPF_PROG(pw_bprm_check_security, struct linux_binprm *bprm, int ret)
@@ -54,7 +54,7 @@ int BPF_PROG(pw_bprm_check_security, struct linux_binprm *bprm, int ret)
 		score = pw_item_score(&r, PW_EXEC_MEMFD);
 	} else {
 		pw_begin(&r, PW_CLASS_EXEC);
-		score = pw_file_score(&r, d, 0, 0);
+		score = pw_file_score(&r, d, BPF_CORE_READ(file, f_path.mnt), 0, 0);
 	}
 	return pw_finish(&r, PW_EH_BPRM_CHECK, score);
 }

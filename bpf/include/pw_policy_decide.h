@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* The decision, as src/compile/lookup-model.ts models it: find the subject's
- * candidate keys once, then walk the file and its directories nearest first,
- * looking each up in pw_objects; at the first named one that has an entry for
- * some candidate key, the best score decides. Hash lookups only: the cost is
+ * candidate keys once, then walk the file and its directories nearest first
+ * (across mounts when the hook knows the mount), looking each up in
+ * pw_objects; at the first named one that has an entry for some candidate
+ * key, the best score decides. Hash lookups only: the cost is
  * bounded by the walk (33) and the candidates, never by the number of rules.
  * Requires vmlinux.h, bpf_helpers.h, bpf_core_read.h, pw_policy.h and
  * pw_policy_maps.h first. */
@@ -40,7 +41,13 @@ struct pw_req {
 	__u16 port;    /* network and socket requests: what the event names */
 	__u8 family;
 	__u8 protocol;
-	__u8 addr[16];
+	/* A file walk's mount shares the address's bytes: no request has both,
+	 * and the stack has no 8 bytes to spare (the network programs sit at
+	 * 512 with this layout). pw_file_score clears it before the event. */
+	union {
+		__u8 addr[16];
+		__u64 mount; /* the struct mount the walk's dentry is in; 0: unknown */
+	};
 };
 
 static __always_inline __u32 pw_object_id(__u32 gen, __u8 kind, __u64 value, __u32 dev)
@@ -213,7 +220,33 @@ static __always_inline __u64 pw_key_score(struct pw_req *r, __u32 res, __u32 op)
 	return r->best;
 }
 
-/* One position of the walk: the dentry r->dentry, then move to its parent. */
+/* The struct mount of a vfsmount (container_of, with the offset relocated). */
+static __always_inline __u64 pw_mount_of(struct vfsmount *mnt)
+{
+	return mnt ? (__u64)mnt - bpf_core_field_offset(struct mount, mnt) : 0;
+}
+
+/* At the root of a filesystem: go on from the directory it is mounted on, in
+ * the mount above. A mount that is its own parent is the top of its
+ * namespace (or detached): nothing is above it. */
+static __always_inline void pw_cross_mount(struct pw_req *r)
+{
+	struct mount *m = (struct mount *)r->mount, *up;
+
+	r->dentry = 0;
+	if (!m)
+		return;
+	up = BPF_CORE_READ(m, mnt_parent);
+	if (!up || up == m)
+		return;
+	r->dentry = (__u64)BPF_CORE_READ(m, mnt_mountpoint);
+	r->mount = (__u64)up;
+}
+
+/* One position of the walk: the dentry r->dentry, then move to its parent.
+ * The walk climbs d_parent to the root of the filesystem, not just to the
+ * root of the mount, so a bind mount names the directories its files have
+ * in their filesystem; only then does it cross to the mount point. */
 static long pw_walk_cb(__u32 i, void *ctx)
 {
 	struct pw_req *r = ctx;
@@ -232,13 +265,18 @@ static long pw_walk_cb(__u32 i, void *ctx)
 			return 1;
 	}
 	parent = BPF_CORE_READ(d, d_parent);
-	r->dentry = parent == d ? 0 : (__u64)parent; /* the filesystem's root */
+	if (parent != d)
+		r->dentry = (__u64)parent;
+	else
+		pw_cross_mount(r);
 	return 0;
 }
 
 /* The best score for op on dentry d (first = 0) or on an entry to be created
- * in directory d (first = 1). 0: no rule matched. */
-static __always_inline __u64 pw_file_score(struct pw_req *r, struct dentry *d, __u32 op, __u32 first)
+ * in directory d (first = 1), reached through mnt (NULL where the hook has no
+ * mount: the walk then ends at the root of d's filesystem). 0: no rule matched. */
+static __always_inline __u64 pw_file_score(struct pw_req *r, struct dentry *d,
+					   struct vfsmount *mnt, __u32 op, __u32 first)
 {
 	r->op = op;
 	r->first = first;
@@ -246,7 +284,9 @@ static __always_inline __u64 pw_file_score(struct pw_req *r, struct dentry *d, _
 	r->dentry = (__u64)d;
 	if (!r->cfg.shapes)
 		return 0;
+	r->mount = pw_mount_of(mnt);
 	bpf_loop(PW_MAX_ANCESTORS + 1, pw_walk_cb, r, 0);
+	r->mount = 0;
 	return r->best;
 }
 

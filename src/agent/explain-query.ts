@@ -40,7 +40,12 @@ function keyOf(deps: ExplainDeps, path: string): FileKey {
   return f.kind === "found" ? f.key : fail(`${path}: ${f.why}`);
 }
 
-/** The file and its directories up to /, nearest first, as the kernel walks dentries. */
+/**
+ * The file and its directories up to /, nearest first, by name: stat(2) of a
+ * mount point gives the mounted root, which the kernel's walk meets just
+ * before it crosses. The walk also meets the directory a mount covers and, for
+ * a bind mount, its source's directories: no path here reaches those.
+ */
 function fileIdentity(deps: ExplainDeps, path: string, mustExist: boolean): FileIdentity {
   const self = deps.resolver.file(path);
   if (self.kind === "missing" && mustExist) fail(`${path}: ${self.why}`);

@@ -19,7 +19,8 @@ import { fileKeyOf } from "../identity/file.js";
 import type { PwDecision } from "../abi/decision.js";
 import { Engine } from "./engine.js";
 import { denied, filesRule, policyOf, sh } from "./test-support.js";
-import type { Policy } from "../policy/model.js";
+import { EVERYONE, type Policy } from "../policy/model.js";
+import type { FileKey } from "../abi/file-key.js";
 
 requireTestVm();
 
@@ -128,6 +129,129 @@ test("a bind mount of the protected tree does not escape it", () => {
   } finally {
     sh(`umount ${mnt}`);
   }
+});
+
+/** Mounts (a tmpfs, or `--bind src`) at `at` for the length of `body`. */
+async function withMount(what: string, at: string, body: () => unknown): Promise<void> {
+  mkdirSync(at, { recursive: true });
+  const r = sh(`mount ${what} ${at}`);
+  assert.equal(r.status, 0, r.stderr);
+  try {
+    await body();
+  } finally {
+    sh(`umount ${at}`);
+  }
+}
+
+/** A file anyone may read, written at `path`. */
+function plant(path: string): string {
+  writeFileSync(path, "planted\n", { mode: 0o666 });
+  return path;
+}
+
+/** Denies reading the tree at `path`, keyed by `key` (by default what stat(2) gives now). */
+function readTree(id: string, path: string, key: FileKey = fileKeyOf(path)): Policy {
+  const resource = { kind: "files" as const, targets: [{ path, key, tree: true }] };
+  return policyOf([
+    { id, action: "deny", subjects: [EVERYONE], resource: { ...resource, operations: ["read"] } },
+  ]);
+}
+
+test("a tree covers a filesystem mounted beneath it: refused, with an event naming the rule", () =>
+  withMount("-t tmpfs none", join(secretDir, "cache"), async () => {
+    const onTmpfs = plant(join(secretDir, "cache", "blob"));
+    seen.length = 0;
+    const gen = apply(readTree("tree", secretDir));
+    const r = sh(`echo $$; exec cat ${onTmpfs}`);
+    assert.ok(denied(r), r.stderr);
+    assert.ok(denied(sh(`cat ${secretDir}/cache/../cache/blob`)));
+    assert.ok(denied(sh(`cat /proc/self/root${onTmpfs}`)));
+    assert.equal(sh(`cat ${other}`).stdout, "fine\n");
+    const pid = Number(r.stdout.split("\n")[0]);
+    await waitFor(() => seen.some((d) => d.tgid === pid));
+    const e = seen.find((d) => d.tgid === pid);
+    assert.equal(e?.outcome, "deny");
+    assert.equal(e?.hook, "fileOpen");
+    assert.equal(engine.ruleId(gen, e?.rule ?? null), "tree");
+    assert.deepEqual(e?.file, fileKeyOf(onTmpfs));
+  }));
+
+test("a tree on a mount point covers the mounted filesystem, named before or after the mount", async () => {
+  const vault = join(root, "vault");
+  mkdirSync(vault);
+  const underneath = fileKeyOf(vault);
+  await withMount("-t tmpfs none", vault, () => {
+    const onTmpfs = plant(join(vault, "blob"));
+    mkdirSync(join(vault, "deep"));
+    const deeper = plant(join(vault, "deep", "blob"));
+    // Named now: the path resolves (stat) to the root of the tmpfs.
+    apply(readTree("after", vault));
+    assert.ok(denied(sh(`cat ${onTmpfs}`)));
+    assert.ok(denied(sh(`cat ${deeper}`)));
+    // Named before the mount: the directory the tmpfs covers, which the walk
+    // meets when it crosses from the tmpfs to the mount point.
+    apply(readTree("before", vault, underneath));
+    assert.ok(denied(sh(`cat ${onTmpfs}`)));
+    assert.ok(denied(sh(`cat ${deeper}`)));
+    assert.equal(sh(`cat ${other}`).stdout, "fine\n");
+  });
+});
+
+test("a directory bind-mounted into a tree is covered there, not at its own path", async () => {
+  const pub = join(root, "pub");
+  mkdirSync(pub);
+  const file = plant(join(pub, "note"));
+  await withMount(`--bind ${pub}`, join(secretDir, "pub"), () => {
+    apply(readTree("tree", secretDir));
+    assert.ok(denied(sh(`cat ${secretDir}/pub/note`)));
+    assert.equal(sh(`cat ${file}`).stdout, "planted\n");
+  });
+});
+
+test("controls: a tmpfs outside the tree reads; inode hooks do not cross mounts", async () => {
+  const elsewhere = join(root, "elsewhere");
+  await withMount("-t tmpfs none", elsewhere, () => {
+    const file = plant(join(elsewhere, "blob"));
+    apply(readTree("tree", secretDir));
+    assert.equal(sh(`cat ${file}`).stdout, "planted\n");
+  });
+  // The create hooks get a dentry and no mount: their walk ends at the root
+  // of the tmpfs (docs/enforcement.md). Still allowed; a create rule on the
+  // tree covers the mount point's own files only.
+  await withMount("-t tmpfs none", join(secretDir, "cache"), () => {
+    apply(
+      policyOf([
+        filesRule("no-create", "deny", [{ path: secretDir, tree: true }], {
+          operations: ["create"],
+        }),
+      ]),
+    );
+    assert.ok(denied(sh(`touch ${secretDir}/new2`)));
+    assert.equal(sh(`touch ${secretDir}/cache/new && echo ok`).stdout, "ok\n");
+  });
+});
+
+test("an exec tree covers programs on a filesystem mounted beneath it", async () => {
+  apply(policyOf([])); // the last test's create rule would refuse the mount point
+  await withMount("-t tmpfs none", join(secretDir, "bin"), () => {
+    const prog = join(secretDir, "bin", "true");
+    copyFileSync("/usr/bin/true", prog);
+    chmodSync(prog, 0o755);
+    const exec = {
+      id: "no-exec",
+      action: "deny" as const,
+      subjects: [EVERYONE],
+      resource: {
+        kind: "exec" as const,
+        memfd: false,
+        anonymousMemory: false,
+        targets: [{ path: secretDir, key: fileKeyOf(secretDir), tree: true }],
+      },
+    };
+    apply(policyOf([exec]));
+    assert.ok(denied(sh(prog)));
+    assert.equal(sh(`/usr/bin/true && echo ok`).stdout, "ok\n");
+  });
 });
 
 test("rename out of a protected directory is denied; so is deleting", () => {

@@ -22,6 +22,12 @@ export interface SubjectIdentity {
 export interface FileIdentity {
   /** Null when the file does not exist yet (create): `ancestors[0]` is its directory. */
   readonly self: FileKey | null;
+  /**
+   * The kernel walk's positions after the file: its directories in its own
+   * filesystem up to that filesystem's root, then (opens and execs, whose
+   * hooks know the mount) the directory the filesystem is mounted on and its
+   * directories, mount by mount (docs/enforcement.md, "The walk across mounts").
+   */
   readonly ancestors: readonly FileKey[];
 }
 
