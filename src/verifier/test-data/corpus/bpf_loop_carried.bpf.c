@@ -1,8 +1,8 @@
 #include "corpus.h"
-/* A value the callback carries from one iteration to the next: once it is
- * in bounds, so a verifier that runs the callback a single time (as Linux
- * 6.1's does) accepts the caller's unchecked use; after four iterations it
- * is past the end of the caller's buffer. */
+/* A value the callback carries from one iteration to the next: after one
+ * run it is in bounds, so a check that runs the callback a single time
+ * would accept the caller's unchecked use; after four iterations it is past
+ * the end of the caller's buffer. */
 struct loop_ctx {
 	__u32 at;
 };
