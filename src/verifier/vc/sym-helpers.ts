@@ -100,7 +100,10 @@ function checkArg(
       return v.kind === "map" ? v.map : undefined;
     case "map-key":
     case "map-value":
-      if (map) readable(x, s, pc, v, kind === "map-key" ? map.keySize : map.valueSize);
+      // A helper reads its key or value with a plain copy: unlike a program's own
+      // BTF load, a fault there is not turned into 0, so a kernel pointer is refused.
+      if (v.kind === "scalar" && v.kernelPtr) fail("a kernel pointer is not a key or value buffer");
+      else if (map) readable(x, s, pc, v, kind === "map-key" ? map.keySize : map.valueSize);
       return undefined;
     case "out-buffer":
       writeOut(x, s, pc, v, constOf(argReg(s, r + 1)), fail);
@@ -151,7 +154,11 @@ function writeOut(
 ): void {
   if (size === undefined) return fail("buffer size is not a constant");
   const at = checkAccess(x, s, pc, v, 0, bv(BigInt(size), 64), true);
-  if (at) clobber(x, s, pc, at.region, at.off, size);
+  // A size past the region's is already a violation on every path; filling it
+  // byte by byte would only hang the verifier (a size of 2^32 - 1).
+  const regionSize = at?.region.size.kind === "bv-const" ? at.region.size.value : undefined;
+  if (at && (regionSize === undefined || BigInt(size) <= regionSize))
+    clobber(x, s, pc, at.region, at.off, size);
 }
 
 function result(

@@ -62,6 +62,16 @@ export function checkAccess(
   const kind =
     region.kind === "stack" || region.kind === "ctx" ? BOUNDS_KIND[region.kind] : "mem-bounds";
   x.check(s, kind, pc, inBounds(off, size, region.size), `access outside ${region.name}`);
+  // The kernel types an LSM context by argument slot (btf_ctx_access): an access
+  // between slots is refused, and a value read across two slots is no pointer.
+  if (region.kind === "ctx" && x.program.kind === "lsm")
+    x.check(
+      s,
+      "ctx-bounds",
+      pc,
+      eq(extract(2, 0, off), bv(0n, 3)),
+      `context access off an 8-byte slot`,
+    );
   if (write && !region.writable)
     x.check(s, "ctx-write", pc, FALSE, `store to read-only ${region.name}`);
   return { region, off };
