@@ -5,7 +5,8 @@ import type { Command } from "commander";
 import { useKernelBtf } from "../verifier/btf/index.js";
 import { EXIT } from "./verify.js";
 
-async function resolve(source: string): Promise<string> {
+/** The kernel BTF file a --kernel-btf value names ("vm": the test VM kernel's vmlinux). */
+export async function resolveKernelBtf(source: string): Promise<string> {
   if (source !== "vm") return source;
   const { prepareVmImage } = await import("../vm/image.js");
   return (await prepareVmImage()).kernel;
@@ -21,7 +22,7 @@ export function withKernelBtf(command: Command): Command {
       const source = (cmd.opts() as { kernelBtf?: string }).kernelBtf;
       if (source === undefined) return;
       try {
-        useKernelBtf(await resolve(source));
+        useKernelBtf(await resolveKernelBtf(source));
       } catch (e) {
         process.stderr.write(
           `${cmd.name()}: --kernel-btf: ${e instanceof Error ? e.message : String(e)}\n`,

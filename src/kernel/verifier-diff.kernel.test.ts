@@ -1,37 +1,59 @@
-// WORK IN PROGRESS, not run by npm test: under TCG this suite exceeded the
-// 900 s VM timeout in all three attempts (see the issue 5 note). Rename back
-// to verifier-diff.kernel.test.ts once it fits.
-// Differential testing of Proofwall's verifier against the kernel's, in the
-// test VM: the corpus (buggy and fixed builds), the project's objects and
-// mutants of them are verified by us and loaded (never attached) by libbpf.
-// Prints the agreement rate and every disagreement with its class, and
-// fails if we call safe a program the kernel rejects for memory safety.
+// Differential testing of Proofwall's verifier against the kernel's (test VM):
+// the corpus (buggy and fixed builds), the project's objects and mutants of
+// them. Our verdicts were proved on the host against this kernel's BTF
+// (verifier-diff.kernel.host.ts, run first by scripts/test.mjs); here each
+// object is loaded (never attached) by libbpf, so the kernel verdicts come
+// from this kernel. Prints the agreement rate and every disagreement with its
+// class, and fails if we call safe a program the kernel rejects for memory
+// safety, unless the case is listed below with why the kernel is imprecise.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { requireTestVm } from "../vm/guard.js";
-import { repoRoot } from "../paths.js";
 import { BpfObject } from "./object.js";
 import { KernelError } from "./errors.js";
-import { buildCorpus } from "../verifier/corpus/build-corpus.js";
+import { runningKernelBtfSha256 } from "../verifier/btf/index.js";
 import {
   compare,
+  diffCaseDir,
   kernelReason,
-  mutants,
+  loaderReason,
+  readManifest,
+  sha256,
   type Agreement,
   type KernelVerdict,
+  type ManifestCase,
 } from "../verifier/kernel-diff/index.js";
-import { processSolver, Z3 } from "../verifier/smt/index.js";
-import { verifyObject } from "../verifier/verify.js";
 
 requireTestVm();
 
-const tmp = mkdtempSync("/tmp/pw-vdiff-");
+/**
+ * Cases we prove safe although the kernel rejects them for a memory-safety
+ * reason, each with why the kernel is imprecise there (not we unsound).
+ * A listed case that stops disagreeing fails the suite, so the list stays true.
+ */
+const KERNEL_IMPRECISE: ReadonlyMap<string, string> = new Map([
+  [
+    // An 8-byte store at r10 - 64 - 4 + [0, 0x38]: bytes [-68, -4) of the
+    // stack, in bounds. The kernel refuses every misaligned stack access
+    // ("misaligned stack access"): its spill tracking works in 8-byte slots,
+    // not because the memory is out of reach (x86 and arm64 store unaligned).
+    "stack_oob_past_top-fixed#1020-3",
+    "stack alignment is a rule of the kernel's slot tracking, the access is in bounds",
+  ],
+]);
 
-function kernelLoad(name: string, bytes: Buffer): KernelVerdict {
-  const path = join(tmp, `${name.replace(/[^A-Za-z0-9_.-]/g, "_")}.o`);
-  writeFileSync(path, bytes);
+function rejection(e: KernelError): string {
+  // No verifier log: libbpf refused the object before the kernel verifier saw it.
+  if (!e.verifierLog) return `(libbpf) ${loaderReason(e.libbpfMessage ?? e.message)}`;
+  // The log filled its buffer: the verifier was still exploring (libbpf loads
+  // with a log only after a first, silent attempt failed).
+  if (e.code === "ENOSPC") return `(log overflowed while exploring) ${kernelReason(e.verifierLog)}`;
+  return kernelReason(e.verifierLog);
+}
+
+function kernelLoad(path: string): KernelVerdict {
   let obj: BpfObject | undefined;
   try {
     obj = BpfObject.open(path);
@@ -39,56 +61,70 @@ function kernelLoad(name: string, bytes: Buffer): KernelVerdict {
     return { kind: "accepted" };
   } catch (e) {
     if (!(e instanceof KernelError)) throw e;
-    return { kind: "rejected", reason: kernelReason(e.verifierLog ?? e.message) };
+    return { kind: "rejected", reason: rejection(e) };
   } finally {
     obj?.[Symbol.dispose]();
   }
 }
 
-interface Case {
-  readonly name: string;
-  readonly bytes: Buffer;
+interface Row {
+  readonly c: ManifestCase;
+  readonly a: Agreement;
 }
 
-function cases(): Case[] {
-  const out: Case[] = [];
-  const corpus = buildCorpus();
-  for (const p of corpus)
-    out.push({ name: p.source, bytes: p.buggy }, { name: `${p.source} -DFIXED`, bytes: p.fixed });
-  const dir = join(repoRoot, "build", "bpf");
-  // enforce_* objects explode past the path cap (minutes per program under emulation).
-  const project = readdirSync(dir).filter((f) => f.endsWith(".bpf.o") && !f.startsWith("enforce_"));
-  for (const f of project) out.push({ name: f, bytes: readFileSync(join(dir, f)) });
-  corpus.forEach((p, i) => out.push(...mutants(p.fixed, `${p.source}-fixed`, 2, 1000 + i)));
-  out.push(...mutants(readFileSync(join(dir, "file_guard.bpf.o")), "file_guard.bpf.o", 12, 42));
-  return out;
+function describe({ c, a }: Row): string {
+  if (a.kind === "agree") return `agree ${c.name}`;
+  const cls =
+    a.kind === "kernel-rejects" ? `kernel-rejects memorySafety=${a.memorySafety}` : a.kind;
+  const change = c.change === undefined ? "" : `\n    change: ${c.change}`;
+  const ours = c.ours.kind === "verdict" ? c.ours.why : "";
+  return `disagreement [${cls}] ${c.name} (${c.file})\n    ours: ${ours || "safe"}\n    kernel: ${a.kind === "we-reject" ? "accepted" : a.why}${change}`;
 }
 
-test("differential: our verdicts against the kernel verifier's", async () => {
-  // The z3 process: the wasm z3 crashed (SIGSEGV at wasm instantiation) in the TCG-emulated VM.
-  const solver = processSolver(Z3);
-  const rows: { name: string; a: Agreement }[] = [];
-  for (const c of cases()) {
-    const ours = await verifyObject(c.bytes, {
-      solver,
-      fileName: c.name,
-      timeoutMs: 20_000,
-      maxPaths: 2048,
-    });
-    if (ours.kind !== "ok") continue;
-    rows.push({ name: c.name, a: compare(ours.result, kernelLoad(c.name, c.bytes)) });
-  }
+function report(rows: readonly Row[], excluded: readonly ManifestCase[], ms: number): void {
   const agree = rows.filter((r) => r.a.kind === "agree").length;
+  const count = (f: (a: Agreement) => boolean) => rows.filter((r) => f(r.a)).length;
   console.log(
-    `differential: ${agree}/${rows.length} agree (${((100 * agree) / rows.length).toFixed(1)}%)`,
+    `kernel-diff: ${rows.length} cases compared, ${agree} agree (${((100 * agree) / rows.length).toFixed(1)}%) in ${(ms / 1000).toFixed(0)} s of kernel loads`,
   );
-  for (const r of rows)
-    if (r.a.kind !== "agree") console.log(`disagreement: ${r.name}: ${JSON.stringify(r.a)}`);
+  console.log(
+    `kernel-diff: agree safe ${count((a) => a.kind === "agree" && a.verdict === "safe")}, agree unsafe ${count((a) => a.kind === "agree" && a.verdict === "unsafe")}, we-reject ${count((a) => a.kind === "we-reject")}, kernel-rejects memorySafety=true ${count((a) => a.kind === "kernel-rejects" && a.memorySafety)}, memorySafety=false ${count((a) => a.kind === "kernel-rejects" && !a.memorySafety)}`,
+  );
+  for (const c of excluded)
+    console.log(`kernel-diff: excluded ${c.name}: ${c.ours.kind === "excluded" ? c.ours.why : ""}`);
+  for (const r of rows) if (r.a.kind !== "agree") console.log(describe(r));
+}
+
+test("differential: our verdicts against the kernel verifier's", () => {
+  const manifest = readManifest(diffCaseDir);
+  assert.equal(
+    runningKernelBtfSha256(),
+    manifest.kernelBtfSha256,
+    "our verdicts were proved against another kernel's BTF than this VM's",
+  );
+  const t0 = Date.now();
+  const rows: Row[] = [];
+  for (const c of manifest.cases) {
+    if (c.ours.kind !== "verdict") continue;
+    const path = join(diffCaseDir, c.file);
+    assert.equal(sha256(readFileSync(path)), c.sha256, `${path} changed since it was verified`);
+    rows.push({ c, a: compare(c.ours, kernelLoad(path)) });
+  }
+  report(
+    rows,
+    manifest.cases.filter((c) => c.ours.kind === "excluded"),
+    Date.now() - t0,
+  );
   const unsound = rows.filter((r) => r.a.kind === "kernel-rejects" && r.a.memorySafety);
-  assert.ok(rows.length >= 60, `${rows.length} cases`);
+  assert.ok(rows.length >= 150, `only ${rows.length} cases compared`);
   assert.deepEqual(
-    unsound.map((r) => r.name),
+    unsound.map((r) => r.c.name).filter((n) => !KERNEL_IMPRECISE.has(n)),
     [],
     "we must not call safe what the kernel rejects for memory safety",
+  );
+  assert.deepEqual(
+    [...KERNEL_IMPRECISE.keys()].filter((n) => !unsound.some((r) => r.c.name === n)),
+    [],
+    "listed as kernel-imprecise but no longer a memory-safety disagreement: update the list",
   );
 });

@@ -20,7 +20,8 @@ const MEMORY = [
   /invalid (mem|stack|read|write|indirect|access|bpf_context|size)/i,
   /out of bounds|outside of the allowed memory range|min value is negative|max value is outside/i,
   /invalid access to (map value|packet|memory)/i,
-  /!read_ok|R\d+ !read_ok|type=(scalar|inv) expected|invalid mem access/i,
+  // a helper given the wrong kind of pointer (or a number) for memory it reads or writes
+  /!read_ok|R\d+ type=\S* expected=|invalid mem access/i,
   /(mem_or_null|map_value_or_null|ringbuf_mem_or_null)/i,
   /unbounded memory access|misaligned/i,
 ];
@@ -36,7 +37,22 @@ export function kernelReason(log: string): string {
   return lines.at(-1) ?? "(no verifier log)";
 }
 
-export function ourVerdict(r: VerifyResult): { safe: boolean; why: string } {
+/** Why libbpf refused an object before the kernel saw it: a CO-RE relocation line, else the last. */
+export function loaderReason(message: string): string {
+  const lines = message
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => l !== "");
+  return lines.find((l) => /relo #\d+: unexpected insn/.test(l)) ?? lines.at(-1) ?? message;
+}
+
+export interface Ours {
+  readonly safe: boolean;
+  /** what is not proved, when not safe */
+  readonly why: string;
+}
+
+export function ourVerdict(r: VerifyResult): Ours {
   const bad = r.programs.flatMap((p) => [
     ...(p.error ? [`${p.name}: ${p.error}`] : []),
     ...(p.truncated ? [`${p.name}: truncated`] : []),
@@ -47,8 +63,7 @@ export function ourVerdict(r: VerifyResult): { safe: boolean; why: string } {
   return { safe: bad.length === 0, why: [...new Set(bad)].join(", ") };
 }
 
-export function compare(ours: VerifyResult, kernel: KernelVerdict): Agreement {
-  const { safe, why } = ourVerdict(ours);
+export function compare({ safe, why }: Ours, kernel: KernelVerdict): Agreement {
   if (safe && kernel.kind === "accepted") return { kind: "agree", verdict: "safe" };
   if (!safe && kernel.kind === "rejected") return { kind: "agree", verdict: "unsafe" };
   if (!safe) return { kind: "we-reject", why };

@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { repoRoot } from "../corpus/build-corpus.js";
 import { readObject } from "../object/index.js";
 import type { VerifyResult } from "../report/index.js";
-import { compare, isMemorySafety, kernelReason } from "./compare.js";
+import { compare, isMemorySafety, kernelReason, ourVerdict } from "./compare.js";
 import { mutants } from "./mutate.js";
 
 test("mutants: deterministic, readable, one 8-byte slot changed", () => {
@@ -45,16 +45,16 @@ const result = (status: "proved" | "violated"): VerifyResult =>
   }) as unknown as VerifyResult;
 
 test("compare: agreement, our rejections and kernel rejections by reason", () => {
-  assert.deepEqual(compare(result("proved"), { kind: "accepted" }), {
+  assert.deepEqual(compare(ourVerdict(result("proved")), { kind: "accepted" }), {
     kind: "agree",
     verdict: "safe",
   });
-  assert.deepEqual(compare(result("violated"), { kind: "rejected", reason: "x" }), {
+  assert.deepEqual(compare(ourVerdict(result("violated")), { kind: "rejected", reason: "x" }), {
     kind: "agree",
     verdict: "unsafe",
   });
-  assert.equal(compare(result("violated"), { kind: "accepted" }).kind, "we-reject");
-  const k = compare(result("proved"), {
+  assert.equal(compare(ourVerdict(result("violated")), { kind: "accepted" }).kind, "we-reject");
+  const k = compare(ourVerdict(result("proved")), {
     kind: "rejected",
     reason: "invalid stack off=-520 size=8",
   });
