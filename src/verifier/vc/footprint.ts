@@ -21,19 +21,24 @@ export class Footprint {
   /** `callerRegions`: how many regions the caller had when the loop started */
   constructor(readonly callerRegions: number) {}
 
+  /** A store of `size` bytes at `off` into `region`. */
   record(region: Region, off: Term, size: number): void {
+    this.recordWrites(
+      region,
+      off.kind === "bv-const"
+        ? Array.from({ length: size }, (_, i) => Number(off.value) + i)
+        : "any",
+    );
+  }
+
+  /** Writes of the given byte offsets of `region`, or of any of its bytes. */
+  recordWrites(region: Region, offsets: Iterable<number> | "any"): void {
     if (region.kind === "map-value" && region.map !== undefined) this.maps.add(region.map);
     if (region.kind === "global") this.globals.add(region.name);
     if (region.id >= this.callerRegions) return;
     const known = this.bytes.get(region.id);
     if (known === "any") return;
-    if (off.kind !== "bv-const") {
-      this.bytes.set(region.id, "any");
-      return;
-    }
-    const set = known ?? new Set<number>();
-    for (let i = 0; i < size; i++) set.add(Number(off.value) + i);
-    this.bytes.set(region.id, set);
+    this.bytes.set(region.id, offsets === "any" ? "any" : new Set([...(known ?? []), ...offsets]));
   }
 
   /** Grows by `other` (another estimate of the same loop); true when it grew. */
@@ -71,7 +76,7 @@ export class Footprint {
       if (wholly) {
         const bytes = variable(x.freshName(`havoc:${region.name}`, pc), arraySort(64, 8));
         s.regions[id] = { ...region, bytes, spills: new Map() };
-        s.footprint?.record(region, x.fresh("havoc-offset", pc, 64), 1);
+        s.footprint?.recordWrites(region, "any");
       } else if (w !== undefined) {
         let bytes = region.bytes;
         for (const o of w) bytes = store(bytes, bv(BigInt(o), 64), x.fresh("havoc", pc, 8));
@@ -79,7 +84,7 @@ export class Footprint {
           [...region.spills].filter(([at]) => ![...w].some((o) => o >= at && o < at + 8)),
         );
         s.regions[id] = { ...region, bytes, spills };
-        for (const o of w) s.footprint?.record(region, bv(BigInt(o), 64), 1);
+        s.footprint?.recordWrites(region, w);
       }
     });
   }
