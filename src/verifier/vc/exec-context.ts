@@ -48,7 +48,9 @@ export const defaultContext = (over: Partial<ProgramContext> = {}): ProgramConte
   ctxSize: 0,
   priorVerdictAt: undefined,
   lddw: () => undefined,
-  unroll: 8,
+  // Proofwall's own loops run up to 33 times (the directory walk's positions,
+  // 32 supplementary groups); merging keeps a longer unrolling linear.
+  unroll: 40,
   maxPaths: 4096,
   merge: true,
   functional: false,

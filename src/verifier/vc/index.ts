@@ -11,3 +11,4 @@ export * from "./explore.js";
 export * from "./object-context.js";
 export * from "./trace.js";
 export * from "./sym-functional.js";
+export { slicedImplication } from "./slice.js";

@@ -14,21 +14,9 @@ import {
   type PathState,
   type SymValue,
 } from "./sym-state.js";
-import {
-  FALSE,
-  TRUE,
-  add,
-  and,
-  bv,
-  eq,
-  extract,
-  not,
-  select,
-  sext,
-  sle,
-  variable,
-} from "./term-store.js";
+import { FALSE, TRUE, add, and, bv, eq, extract, not, sext, sle, variable } from "./term-store.js";
 import { arraySort, type Term } from "./term.js";
+import { written } from "./init-map.js";
 import {
   consistentLookup,
   reserveFailure,
@@ -135,14 +123,11 @@ function readable(x: Exec, s: PathState, pc: number, v: SymValue, size: number):
   if (at?.region.init) {
     const init = at.region.init;
     const bytes = Array.from({ length: size }, (_, i) =>
-      eq(selectInit(init, at.off, i), bv(1n, 1)),
+      written(init, add(at.off, bv(BigInt(i), 64))),
     );
     x.check(s, "stack-init", pc, and(...bytes), `helper reads unwritten stack bytes`);
   }
 }
-
-const selectInit = (init: Term, off: Term, i: number): Term =>
-  select(init, add(off, bv(BigInt(i), 64)));
 
 function writeOut(
   x: Exec,

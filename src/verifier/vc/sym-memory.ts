@@ -6,6 +6,7 @@
 // kernel turns a faulting BTF load into 0 instead of a crash.
 import type { MemSize } from "../isa/index.js";
 import { widen } from "./alu-terms.js";
+import { written } from "./init-map.js";
 import type { Exec } from "./exec-context.js";
 import { regionOf, scalar, type PathState, type Region, type SymValue } from "./sym-state.js";
 import {
@@ -97,7 +98,7 @@ export function load(
   const { region, off } = at;
   if (region.init) {
     const bytes = Array.from({ length: size }, (_, i) =>
-      eq(select(region.init as Term, offsetOf(off, i)), bv(1n, 1)),
+      written(region.init as Term, offsetOf(off, i)),
     );
     x.check(s, "stack-init", pc, and(...bytes), `read of unwritten stack bytes`);
   }

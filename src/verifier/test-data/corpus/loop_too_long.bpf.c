@@ -1,5 +1,5 @@
 #include "corpus.h"
-/* A constant but long loop: more iterations than the unrolling bound (8). */
+/* A constant but long loop: more iterations than the unrolling bound (40). */
 SEC("lsm/file_open")
 int BPF_PROG(prog, struct file *file, int ret)
 {
