@@ -164,8 +164,23 @@ export function select(array: Term, index: Term): Term {
   if (array.kind === "store" && distinctConstants(array.index, index))
     return select(array.array, index);
   if (array.kind === "const-array") return array.value;
+  // Merged paths leave ite over whole regions: at a constant index, reading
+  // each side folds the read down to the bytes that were stored there.
+  if (array.kind === "ite" && index.kind === "bv-const") return selectBranches(array, index);
   const sort = array.sort.kind === "array" ? bvSort(array.sort.elem) : BOOL;
   return intern({ kind: "select", array, index }, sort, `sel(${array.id},${index.id})`);
+}
+
+const branchReads = new WeakMap<Term, Map<number, Term>>();
+
+function selectBranches(array: Term & { kind: "ite" }, index: Term): Term {
+  let byIndex = branchReads.get(array);
+  if (byIndex === undefined) branchReads.set(array, (byIndex = new Map()));
+  const known = byIndex.get(index.id);
+  if (known !== undefined) return known;
+  const read = ite(array.c, select(array.a, index), select(array.b, index));
+  byIndex.set(index.id, read);
+  return read;
 }
 
 const distinctConstants = (a: Term, b: Term): boolean =>
