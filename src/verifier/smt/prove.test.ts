@@ -139,3 +139,28 @@ test("a loop with a constant bound is unrolled and proved", async () => {
     { unroll: 10 },
   );
 });
+
+// A pointer spilled to fp-8, then a byte stored at fp-64 + (ctx & mask): the
+// spill survives the store when the mask keeps it below fp-8.
+const spillAcrossVariableStore = (mask: string) => `
+  mov %r6, %r10
+  add %r6, -64
+  stxdw [%r10-8], %r6
+  ldxw %r2, [%r1+0]
+  and %r2, ${mask}
+  mov %r3, %r10
+  add %r3, -64
+  add %r3, %r2
+  stb [%r3+0], 7
+  ldxdw %r4, [%r10-8]
+  stb [%r4+0], 1
+  mov %r0, 0
+  exit`;
+
+test("a spilled pointer survives a store at a variable offset that cannot reach it", async () => {
+  await assertProved(spillAcrossVariableStore("0x1f"), { ctxSize: 4 });
+  const { exploration } = program(spillAcrossVariableStore("0x3f"), { ctxSize: 4 });
+  const results = await proveAll(exploration.obligations);
+  assert.deepEqual(failing(results), ["bad-pointer@9"]);
+  await refutedModel(results, "bad-pointer@9");
+});

@@ -1,20 +1,52 @@
 // Discharges an obligation: its negation is checked for satisfiability.
 // unsat means no input violates it (proved); sat yields a counterexample
 // assignment of the inputs (refuted); anything else is unknown, never a
-// guess. The sliced condition (each path cut to what its check depends on,
-// vc/slice.ts) is tried first: it is smaller, and its proof is a proof of
-// the whole; anything else it answers is settled on the whole condition.
-import { and, not, slicedImplication, type Obligation, type Term } from "../vc/index.js";
+// guess. Smaller forms that imply the obligation are tried first, so that a
+// proof of one is a proof of it: the abstracted one (memory reads and merge
+// choices as variables, vc/abstract.ts; first with the check's stronger goal
+// if it has one), with a fifth of the time each, then the sliced one (each
+// path cut to what its check depends on, vc/slice.ts). Anything else they
+// answer is settled on the whole condition.
+import {
+  abstractedImplication,
+  and,
+  not,
+  slicedImplication,
+  type Obligation,
+  type ObligationCase,
+  type Term,
+} from "../vc/index.js";
 import { observables, toAssignment } from "./model.js";
 import type { Solver, Verdict } from "./solver.js";
 
+/** A proof attempt on an abstracted form gets this share of the time limit. */
+const ABSTRACT_SHARE = 5;
+
 export async function prove(solver: Solver, ob: Obligation, timeoutMs = 10_000): Promise<Verdict> {
-  const sliced = and(...ob.cases.map((c) => slicedImplication(c.path, c.safe)));
-  if (sliced !== ob.condition && ob.cases.length > 0) {
-    const r = await solver.check({ assertions: [not(sliced)], observe: [] }, timeoutMs);
+  for (const attempt of strongerForms(ob, timeoutMs)) {
+    const form = attempt.form();
+    if (form === ob.condition) continue;
+    const r = await solver.check({ assertions: [not(form)], observe: [] }, attempt.timeoutMs);
     if (r.kind === "unsat") return { kind: "proved" };
   }
   return proveWhole(solver, ob.condition, timeoutMs);
+}
+
+/** Forms that imply the obligation, cheapest first; only a proof of one counts. */
+function* strongerForms(
+  ob: Obligation,
+  timeoutMs: number,
+): Generator<{ form: () => Term; timeoutMs: number }> {
+  if (ob.cases.length === 0) return;
+  const quick = Math.ceil(timeoutMs / ABSTRACT_SHARE);
+  const each = (f: (c: ObligationCase) => Term) => () => and(...ob.cases.map(f));
+  if (ob.cases.some((c) => c.strong !== undefined))
+    yield {
+      form: each((c) => abstractedImplication(c.path, c.strong ?? c.safe)),
+      timeoutMs: quick,
+    };
+  yield { form: each((c) => abstractedImplication(c.path, c.safe)), timeoutMs: quick };
+  yield { form: each((c) => slicedImplication(c.path, c.safe)), timeoutMs };
 }
 
 async function proveWhole(solver: Solver, condition: Term, timeoutMs: number): Promise<Verdict> {

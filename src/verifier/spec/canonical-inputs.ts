@@ -13,28 +13,7 @@
 // identification.
 import { buildCfg, dominators, findLoops, linkProgram } from "../cfg/index.js";
 import type { ObjectSpec } from "../object/index.js";
-import {
-  apply,
-  assertNeverTerm,
-  bin,
-  bvNeg,
-  bvNot,
-  cmp,
-  concat,
-  constArray,
-  eq,
-  extract,
-  ite,
-  not,
-  and,
-  or,
-  select,
-  sext,
-  store,
-  variable,
-  zext,
-  type Term,
-} from "../vc/index.js";
+import { mapChildren, variable, type Term } from "../vc/index.js";
 
 const FRESH = /^(.+@\d+)#\d+$/;
 
@@ -80,49 +59,6 @@ export class CanonicalInputs {
   }
 
   private rebuild(t: Term): Term {
-    const r = (c: Term) => this.rename(c);
-    switch (t.kind) {
-      case "bv-const":
-      case "bool-const":
-        return t;
-      case "var":
-        return this.variable(t);
-      case "bv-bin":
-        return bin(t.op, r(t.a), r(t.b));
-      case "bv-not":
-        return bvNot(r(t.a));
-      case "bv-neg":
-        return bvNeg(r(t.a));
-      case "bv-cmp":
-        return cmp(t.op, r(t.a), r(t.b));
-      case "eq":
-        return eq(r(t.a), r(t.b));
-      case "not":
-        return not(r(t.a));
-      case "and":
-        return and(...t.args.map(r));
-      case "or":
-        return or(...t.args.map(r));
-      case "ite":
-        return ite(r(t.c), r(t.a), r(t.b));
-      case "extract":
-        return extract(t.hi, t.lo, r(t.a));
-      case "concat":
-        return concat(r(t.a), r(t.b));
-      case "zext":
-        return zext(t.by, r(t.a));
-      case "sext":
-        return sext(t.by, r(t.a));
-      case "select":
-        return select(r(t.array), r(t.index));
-      case "store":
-        return store(r(t.array), r(t.index), r(t.value));
-      case "const-array":
-        return constArray(t.sort.kind === "array" ? t.sort.index : 64, r(t.value));
-      case "apply":
-        return apply(t.fn, t.args.map(r));
-      default:
-        return assertNeverTerm(t);
-    }
+    return t.kind === "var" ? this.variable(t) : mapChildren(t, (c) => this.rename(c));
   }
 }

@@ -97,4 +97,14 @@ export class Exec {
   check(s: PathState, kind: ObligationKind, pc: number, safe: Term, message: string): void {
     this.obligations.add(s.path, { kind, pc, safe, message });
   }
+  /** A check with a stronger goal that implies safe, for a cheap first proof attempt. */
+  checkWithStrong(
+    s: PathState,
+    kind: ObligationKind,
+    pc: number,
+    goal: { readonly safe: Term; readonly strong: Term },
+    message: string,
+  ): void {
+    this.obligations.add(s.path, { kind, pc, ...goal, message });
+  }
 }

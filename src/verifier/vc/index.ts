@@ -12,3 +12,4 @@ export * from "./object-context.js";
 export * from "./trace.js";
 export * from "./sym-functional.js";
 export { slicedImplication } from "./slice.js";
+export { abstractedImplication } from "./abstract.js";

@@ -9,20 +9,55 @@
 import { FALSE, TRUE, and, bv, eq, ite, not, or, select, ule } from "./term-store.js";
 import type { Term } from "./term.js";
 
-const memo = new WeakMap<Term, Map<number, Term>>();
+type Reader = (init: Term, at: Term) => Term;
 
-/** The init bit of byte `at` is 1. */
-export function written(init: Term, at: Term): Term {
-  let byOffset = memo.get(init);
-  if (byOffset === undefined) memo.set(init, (byOffset = new Map()));
-  const known = byOffset.get(at.id);
-  if (known !== undefined) return known;
-  const result = writtenAt(init, at);
-  byOffset.set(at.id, result);
-  return result;
+/** A reader memoised per (array, offset). */
+function memoised(read: Reader): Reader {
+  const memo = new WeakMap<Term, Map<number, Term>>();
+  return (init, at) => {
+    let byOffset = memo.get(init);
+    if (byOffset === undefined) memo.set(init, (byOffset = new Map()));
+    const known = byOffset.get(at.id);
+    if (known !== undefined) return known;
+    const result = read(init, at);
+    byOffset.set(at.id, result);
+    return result;
+  };
 }
 
-function writtenAt(t: Term, at: Term): Term {
+/** The init bit of byte `at` is 1. */
+export const written = (init: Term, at: Term): Term => writtenExactly(init, at);
+
+const writtenExactly: Reader = memoised(writtenAt);
+
+/**
+ * Implies `written`: written whichever way each merge went, and without
+ * counting stores of 1 at symbolic offsets. A bit is only ever set, except by
+ * stores of 0 (a frame's bytes on entry), so this is enough far more often
+ * than not; it is a few interval tests where `written` splits cases over
+ * every merge, and it does not grow with the number of merged paths.
+ */
+export const writtenOnEveryBranch: Reader = memoised((t, at) => {
+  const runs = constantRuns(t);
+  if (runs.base !== t)
+    return or(
+      among(runs.ones, at),
+      and(not(among(runs.zeros, at)), writtenOnEveryBranch(runs.base, at)),
+    );
+  switch (t.kind) {
+    case "ite":
+      return and(writtenOnEveryBranch(t.a, at), writtenOnEveryBranch(t.b, at));
+    case "store":
+      return t.value.kind === "bv-const" && t.value.value === 1n
+        ? writtenOnEveryBranch(t.array, at)
+        : and(not(eq(t.index, at)), writtenOnEveryBranch(t.array, at));
+    default:
+      return writtenExactly(t, at);
+  }
+});
+
+/** The stores at constant offsets of constant bits on top of t, latest first. */
+function constantRuns(t: Term): { ones: bigint[]; zeros: bigint[]; base: Term } {
   const ones: bigint[] = [];
   const zeros: bigint[] = [];
   const decided = new Set<bigint>();
@@ -39,10 +74,15 @@ function writtenAt(t: Term, at: Term): Term {
     }
     base = base.array;
   }
-  if (base !== t) return or(among(ones, at), and(not(among(zeros, at)), written(base, at)));
+  return { ones, zeros, base };
+}
+
+function writtenAt(t: Term, at: Term): Term {
+  const { ones, zeros, base } = constantRuns(t);
+  if (base !== t) return or(among(ones, at), and(not(among(zeros, at)), writtenExactly(base, at)));
   switch (t.kind) {
     case "ite":
-      return ite(t.c, written(t.a, at), written(t.b, at));
+      return ite(t.c, writtenExactly(t.a, at), writtenExactly(t.b, at));
     case "const-array":
       return t.value.kind === "bv-const"
         ? t.value.value === 1n
@@ -51,7 +91,7 @@ function writtenAt(t: Term, at: Term): Term {
         : eq(t.value, bv(1n, 1));
     case "store":
       // a symbolic offset, or a value not known here
-      return ite(eq(t.index, at), eq(t.value, bv(1n, 1)), written(t.array, at));
+      return ite(eq(t.index, at), eq(t.value, bv(1n, 1)), writtenExactly(t.array, at));
     default:
       return eq(select(t, at), bv(1n, 1));
   }

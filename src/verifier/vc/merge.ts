@@ -9,7 +9,7 @@
 // of paths linear in the branches that really diverge, instead of
 // exponential in every diamond of the program.
 import type { RegMask } from "../cfg/index.js";
-import type { Frame, PathState, Region, SymValue } from "./sym-state.js";
+import type { Frame, PathState, Region, Spill, SymValue } from "./sym-state.js";
 import { UNINIT } from "./sym-state.js";
 import { FALSE, and, ite, or } from "./term-store.js";
 import type { Term } from "./term.js";
@@ -154,23 +154,23 @@ class Merger {
 
   /** Pointers spilled to the stack must be spilled to the same slots on both paths. */
   private spills(
-    a: ReadonlyMap<number, SymValue>,
-    b: ReadonlyMap<number, SymValue>,
-  ): ReadonlyMap<number, SymValue> {
+    a: ReadonlyMap<number, Spill>,
+    b: ReadonlyMap<number, Spill>,
+  ): ReadonlyMap<number, Spill> {
     if (a === b) return a;
     if (a.size !== b.size) {
       this.failed = true;
       return a;
     }
-    const out = new Map<number, SymValue>();
+    const out = new Map<number, Spill>();
     for (const [off, v] of a) {
       const w = b.get(off);
-      const merged = w === undefined ? null : this.value(v, w);
-      if (merged === null) {
+      const merged = w === undefined ? null : this.value(v.value, w.value);
+      if (merged === null || w === undefined) {
         this.failed = true;
         return a;
       }
-      out.set(off, merged);
+      out.set(off, { value: merged, image: this.term(v.image, w.image) });
     }
     return out;
   }

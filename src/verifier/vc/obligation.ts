@@ -39,12 +39,16 @@ export interface Obligation {
 export interface ObligationCase {
   readonly path: Term;
   readonly safe: Term;
+  /** implies safe and is cheaper to prove; a proof attempt may try it first */
+  readonly strong?: Term;
 }
 
 export interface Check {
   readonly kind: ObligationKind;
   readonly pc: number;
   readonly safe: Term;
+  /** implies safe and is cheaper to prove; a proof attempt may try it first */
+  readonly strong?: Term;
   readonly message: string;
   /** distinguishes checks of one kind at one slot (a functional clause's name) */
   readonly tag?: string;
@@ -67,7 +71,11 @@ export class ObligationSet {
     const entry = this.byId.get(id) ?? { check, parts: [], cases: [] };
     const taken = this.conjunction(path);
     entry.parts.push(implies(taken, check.safe));
-    entry.cases.push({ path: taken, safe: check.safe });
+    entry.cases.push({
+      path: taken,
+      safe: check.safe,
+      ...(check.strong === undefined ? {} : { strong: check.strong }),
+    });
     this.byId.set(id, entry);
   }
 

@@ -5,7 +5,7 @@
 import { assertNever } from "../isa/index.js";
 import type { Exec } from "./exec-context.js";
 import { HELPERS, MAX_ERRNO, type ArgKind, type HelperContract } from "./helper-contracts.js";
-import { checkAccess, clobber } from "./sym-memory.js";
+import { checkAccess, checkWritten, clobber } from "./sym-memory.js";
 import {
   addRegion,
   scalar,
@@ -14,9 +14,8 @@ import {
   type PathState,
   type SymValue,
 } from "./sym-state.js";
-import { FALSE, TRUE, add, and, bv, eq, extract, not, sext, sle, variable } from "./term-store.js";
+import { FALSE, TRUE, and, bv, eq, extract, not, sext, sle, variable } from "./term-store.js";
 import { arraySort, type Term } from "./term.js";
-import { written } from "./init-map.js";
 import {
   consistentLookup,
   reserveFailure,
@@ -120,13 +119,7 @@ function checkArg(
 
 function readable(x: Exec, s: PathState, pc: number, v: SymValue, size: number): void {
   const at = checkAccess(x, s, pc, v, 0, bv(BigInt(size), 64), false);
-  if (at?.region.init) {
-    const init = at.region.init;
-    const bytes = Array.from({ length: size }, (_, i) =>
-      written(init, add(at.off, bv(BigInt(i), 64))),
-    );
-    x.check(s, "stack-init", pc, and(...bytes), `helper reads unwritten stack bytes`);
-  }
+  if (at) checkWritten(x, s, pc, at.region, at.off, size, "helper reads unwritten stack bytes");
 }
 
 function writeOut(

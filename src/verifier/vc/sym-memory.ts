@@ -6,9 +6,16 @@
 // kernel turns a faulting BTF load into 0 instead of a crash.
 import type { MemSize } from "../isa/index.js";
 import { widen } from "./alu-terms.js";
-import { written } from "./init-map.js";
+import { written, writtenOnEveryBranch } from "./init-map.js";
 import type { Exec } from "./exec-context.js";
-import { regionOf, scalar, type PathState, type Region, type SymValue } from "./sym-state.js";
+import {
+  regionOf,
+  scalar,
+  type PathState,
+  type Region,
+  type Spill,
+  type SymValue,
+} from "./sym-state.js";
 import {
   FALSE,
   add,
@@ -96,17 +103,55 @@ export function load(
   const at = checkAccess(x, s, pc, ptr, delta, bv(BigInt(size), 64), false);
   if (at === undefined) return kernelLoad(x, s, pc, ptr, delta, size);
   const { region, off } = at;
-  if (region.init) {
-    const bytes = Array.from({ length: size }, (_, i) =>
-      written(region.init as Term, offsetOf(off, i)),
-    );
-    x.check(s, "stack-init", pc, and(...bytes), `read of unwritten stack bytes`);
-  }
+  checkWritten(x, s, pc, region, off, size, "read of unwritten stack bytes");
   const spilled =
     off.kind === "bv-const" && size === 8 ? region.spills.get(Number(off.value)) : undefined;
-  if (spilled) return spilled;
+  if (spilled) return reloadSpill(x, s, pc, region, off, spilled);
   const kernelPtr = region.kind === "ctx" && size === 8 && x.program.kind === "lsm";
   return scalar(widen(readBytes(region, off, size)), kernelPtr);
+}
+
+/** n bytes at off were written (stacks; other regions have no init array). */
+export function checkWritten(
+  x: Exec,
+  s: PathState,
+  pc: number,
+  region: Region,
+  off: Term,
+  n: number,
+  message: string,
+): void {
+  const init = region.init;
+  if (!init) return;
+  const bytes = Array.from({ length: n }, (_, i) => offsetOf(off, i));
+  const goal = {
+    safe: and(...bytes.map((at) => written(init, at))),
+    strong: and(...bytes.map((at) => writtenOnEveryBranch(init, at))),
+  };
+  x.checkWithStrong(s, "stack-init", pc, goal, message);
+}
+
+/**
+ * The spilled pointer, once its bytes are shown to still hold what the spill
+ * wrote (a store at a variable offset since then must have missed the slot).
+ * Usually the read folds to the image and no obligation is left.
+ */
+function reloadSpill(
+  x: Exec,
+  s: PathState,
+  pc: number,
+  region: Region,
+  off: Term,
+  spill: Spill,
+): SymValue {
+  x.check(
+    s,
+    "bad-pointer",
+    pc,
+    eq(readBytes(region, off, 8), spill.image),
+    `a pointer spilled at ${region.name}[${off.kind === "bv-const" ? off.value : "?"}] may have been overwritten by a store at a variable offset`,
+  );
+  return spill.value;
 }
 
 function kernelLoad(
@@ -142,7 +187,7 @@ export function storeValue(
     bytes = store(bytes, offsetOf(off, i), extract(8 * i + 7, 8 * i, numeric));
     if (init) init = store(init, offsetOf(off, i), bv(1n, 1));
   }
-  const spills = updateSpills(region, off, size, value);
+  const spills = updateSpills(region, off, size, value, numeric);
   s.regions[region.id] = { ...region, bytes, init, spills };
   s.footprint?.record(region, off, size);
   traceWrite(x, s, pc, region);
@@ -159,18 +204,29 @@ function updateSpills(
   off: Term,
   size: number,
   value: SymValue,
-): ReadonlyMap<number, SymValue> {
+  image: Term,
+): ReadonlyMap<number, Spill> {
   if (r.kind !== "stack") return r.spills;
-  if (off.kind !== "bv-const") return new Map();
-  const at = Number(off.value);
-  const kept = new Map([...r.spills].filter(([o]) => o + 8 <= at || o >= at + size));
+  // A store at a variable offset keeps every spill: reloadSpill checks it missed.
+  if (off.kind !== "bv-const") return r.spills;
+  const kept = spillsOutside(r.spills, Number(off.value), size);
   const keep =
-    (size === 8 && value.kind === "ptr") ||
-    value.kind === "map" ||
-    value.kind === "func" ||
-    (value.kind === "scalar" && value.kernelPtr);
-  if (keep) kept.set(at, value);
+    size === 8 &&
+    (value.kind === "ptr" ||
+      value.kind === "map" ||
+      value.kind === "func" ||
+      (value.kind === "scalar" && value.kernelPtr));
+  if (keep) kept.set(Number(off.value), { value, image });
   return kept;
+}
+
+/** The spills that no byte of [at, at + size) touches. */
+function spillsOutside(
+  spills: ReadonlyMap<number, Spill>,
+  at: number,
+  size: number,
+): Map<number, Spill> {
+  return new Map([...spills].filter(([o]) => o + 8 <= at || o >= at + size));
 }
 
 /** Fills n bytes at off with fresh contents (helpers writing into a buffer). */
@@ -190,7 +246,9 @@ export function clobber(
     bytes = store(bytes, offsetOf(off, i), x.fresh(`out[${i}]`, pc, 8));
     if (init) init = store(init, offsetOf(off, i), bv(1n, 1));
   }
-  s.regions[region.id] = { ...region, bytes, init, spills: new Map() };
+  const spills =
+    off.kind === "bv-const" ? spillsOutside(region.spills, Number(off.value), n) : region.spills;
+  s.regions[region.id] = { ...region, bytes, init, spills };
   s.footprint?.record(region, off, n);
   traceWrite(x, s, pc, region);
 }

@@ -28,7 +28,7 @@ export interface Region {
   readonly init: Term | undefined;
   readonly writable: boolean;
   /** pointers spilled to constant 8-byte slots, by offset (stacks only) */
-  readonly spills: ReadonlyMap<number, SymValue>;
+  readonly spills: ReadonlyMap<number, Spill>;
   /** the map a map-value region was looked up in (or the ring buffer of a record) */
   readonly map?: string;
 }
@@ -47,6 +47,16 @@ export type SymValue =
   | { readonly kind: "map"; readonly map: MapInfo }
   /** a subprogram's address (lddw src=func), e.g. a bpf_loop callback */
   | { readonly kind: "func"; readonly entry: number };
+
+/**
+ * A pointer spilled to the stack, with the 64-bit image its bytes got. A store
+ * at a variable offset keeps the spill: reloading it checks that the bytes
+ * still hold the image, which the index's bounds usually prove.
+ */
+export interface Spill {
+  readonly value: SymValue;
+  readonly image: Term;
+}
 
 export interface Frame {
   readonly returnPc: number;

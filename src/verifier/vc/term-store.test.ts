@@ -40,6 +40,10 @@ test("constants fold with SMT-LIB meaning and identities simplify", () => {
   assert.equal(and(TRUE, eq(x, x)), TRUE);
   assert.equal(not(not(eq(x, bv(1n, 32)))), eq(x, bv(1n, 32)));
   assert.equal(ite(FALSE, x, bv(3n, 32)), bv(3n, 32));
+  // the bytes of a stored word, read back in order, are the word
+  assert.equal(concat(extract(31, 16, x), extract(15, 0, x)), x);
+  assert.equal(concat(extract(23, 16, x), extract(15, 8, x)), extract(23, 8, x));
+  assert.equal(concat(extract(15, 8, x), extract(15, 8, x)).kind, "concat");
 });
 
 test("a select reads back a store at the same or provably different constant index", () => {

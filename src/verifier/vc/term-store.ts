@@ -3,6 +3,7 @@
 // same object. Constructors fold constants (with the SMT-LIB meaning from
 // bv-ops.ts) and apply a few identities; nothing else is rewritten.
 import { bvBin, bvCmp, mask, toUnsigned } from "./bv-ops.js";
+import { provablyDistinct } from "./ranges.js";
 import {
   BOOL,
   bvSort,
@@ -14,6 +15,7 @@ import {
   type Sort,
   type Term,
   type TermNode,
+  assertNeverTerm,
 } from "./term.js";
 
 const table = new Map<string, Term>();
@@ -139,6 +141,10 @@ export function concat(a: Term, b: Term): Term {
   const ka = constOf(a);
   const kb = constOf(b);
   if (ka !== undefined && kb !== undefined) return bv((ka << BigInt(widthOf(b))) | kb, w);
+  // Adjacent slices of one value glue back together: reading the bytes of a
+  // stored word yields the word itself.
+  if (a.kind === "extract" && b.kind === "extract" && a.a === b.a && a.lo === b.hi + 1)
+    return extract(a.hi, b.lo, a.a);
   return intern({ kind: "concat", a, b }, bvSort(w), `cat(${a.id},${b.id})`);
 }
 
@@ -161,7 +167,7 @@ export function select(array: Term, index: Term): Term {
   if (array.sort.kind !== "array") throw new Error("internal: select on a non-array");
   // Reading back a store at the same (syntactic) index needs no solver.
   if (array.kind === "store" && array.index === index) return array.value;
-  if (array.kind === "store" && distinctConstants(array.index, index))
+  if (array.kind === "store" && provablyDistinct(array.index, index))
     return select(array.array, index);
   if (array.kind === "const-array") return array.value;
   // Merged paths leave ite over whole regions: at a constant index, reading
@@ -182,9 +188,6 @@ function selectBranches(array: Term & { kind: "ite" }, index: Term): Term {
   byIndex.set(index.id, read);
   return read;
 }
-
-const distinctConstants = (a: Term, b: Term): boolean =>
-  a.kind === "bv-const" && b.kind === "bv-const" && a.value !== b.value;
 
 export function store(array: Term, index: Term, value: Term): Term {
   return intern(
@@ -207,3 +210,49 @@ export function apply(fn: FunDecl, args: readonly Term[]): Term {
 
 /** Number of interned terms (for tests of sharing). */
 export const internedCount = (): number => table.size;
+
+/** t with each child replaced by f(child), rebuilt through the folding constructors. */
+export function mapChildren(t: Term, f: (child: Term) => Term): Term {
+  switch (t.kind) {
+    case "bv-const":
+    case "bool-const":
+    case "var":
+      return t;
+    case "bv-bin":
+      return bin(t.op, f(t.a), f(t.b));
+    case "bv-not":
+      return bvNot(f(t.a));
+    case "bv-neg":
+      return bvNeg(f(t.a));
+    case "bv-cmp":
+      return cmp(t.op, f(t.a), f(t.b));
+    case "eq":
+      return eq(f(t.a), f(t.b));
+    case "not":
+      return not(f(t.a));
+    case "and":
+      return and(...t.args.map(f));
+    case "or":
+      return or(...t.args.map(f));
+    case "ite":
+      return ite(f(t.c), f(t.a), f(t.b));
+    case "extract":
+      return extract(t.hi, t.lo, f(t.a));
+    case "concat":
+      return concat(f(t.a), f(t.b));
+    case "zext":
+      return zext(t.by, f(t.a));
+    case "sext":
+      return sext(t.by, f(t.a));
+    case "select":
+      return select(f(t.array), f(t.index));
+    case "store":
+      return store(f(t.array), f(t.index), f(t.value));
+    case "const-array":
+      return constArray(t.sort.kind === "array" ? t.sort.index : 64, f(t.value));
+    case "apply":
+      return apply(t.fn, t.args.map(f));
+    default:
+      return assertNeverTerm(t);
+  }
+}
