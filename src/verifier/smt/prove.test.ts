@@ -164,3 +164,29 @@ test("a spilled pointer survives a store at a variable offset that cannot reach 
   assert.deepEqual(failing(results), ["bad-pointer@9"]);
   await refutedModel(results, "bad-pointer@9");
 });
+
+// A lookup result copied to r6 and tested through r0: the 64-bit test settles
+// both copies, so no NULL obligation is left. A 32-bit test settles nothing
+// structurally (the kernel does not refine on it either): the obligation
+// stays, and the solver proves it, as nonzero low bits do mean non-NULL.
+const testedCopy = (jump: string) => `
+  stdw [%r10-8], 0
+  lddw %r1, 0
+  mov %r2, %r10
+  add %r2, -8
+  call 1
+  mov %r6, %r0
+  ${jump} %r0, 0, out
+  ldxw %r3, [%r6+0]
+out:
+  mov %r0, 0
+  exit`;
+
+test("a 64-bit NULL test settles every copy of the pointer; a 32-bit one does not", async () => {
+  const settled = program(testedCopy("jeq"));
+  assert.ok(!settled.exploration.obligations.some((o) => o.kind === "null-check"));
+  await assertProved(testedCopy("jeq"));
+  const narrow = program(testedCopy("jeq32")).exploration.obligations;
+  assert.ok(narrow.some((o) => o.id === "null-check@8"));
+  await assertProved(testedCopy("jeq32"));
+});

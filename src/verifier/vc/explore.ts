@@ -14,6 +14,7 @@ import type { Cfg } from "../cfg/index.js";
 import { branchTarget, liveRegisters, type BlockId } from "../cfg/index.js";
 import type { PlacedInsn } from "../isa/index.js";
 import { jumpTerm } from "./alu-terms.js";
+import { markNotNull, nullRuledOut } from "./null-refine.js";
 import { Exec, type ProgramContext } from "./exec-context.js";
 import { MAX_ERRNO } from "./helper-contracts.js";
 import type { Obligation } from "./obligation.js";
@@ -208,7 +209,8 @@ function forkJump(
   for (const edge of [...(block ? (cfg.out[block.id] ?? []) : [])].reverse()) {
     const a = edge.assume;
     if (a === undefined) continue;
-    const dst = numeric(x, s, p.pc, use(x, s, p.pc, a.dst));
+    const dstValue = use(x, s, p.pc, a.dst);
+    const dst = numeric(x, s, p.pc, dstValue);
     const src =
       a.src.kind === "reg"
         ? numeric(x, s, p.pc, use(x, s, p.pc, a.src.reg))
@@ -218,6 +220,8 @@ function forkJump(
     if (taken === FALSE) continue;
     const next = fork(s);
     next.path.push(taken);
+    const settled = nullRuledOut(a, dstValue);
+    if (settled) markNotNull(next, settled);
     if (block) loops.onEdge(next, block.id, edge.to);
     work.push({ s: next, pc: cfg.blocks[edge.to]?.start ?? -1 });
   }

@@ -44,6 +44,17 @@ test("constants fold with SMT-LIB meaning and identities simplify", () => {
   assert.equal(concat(extract(31, 16, x), extract(15, 0, x)), x);
   assert.equal(concat(extract(23, 16, x), extract(15, 8, x)), extract(23, 8, x));
   assert.equal(concat(extract(15, 8, x), extract(15, 8, x)).kind, "concat");
+  const c = eq(x, bv(5n, 32));
+  const y = bvVar("y", 32);
+  const merged = ite(c, x, y);
+  const bytes = [3, 2, 1, 0].map((i) =>
+    ite(c, extract(8 * i + 7, 8 * i, x), extract(8 * i + 7, 8 * i, y)),
+  );
+  assert.equal(
+    bytes.reduce((acc, b) => concat(acc, b)),
+    merged,
+    "a merged word read back byte by byte is the merged word",
+  );
 });
 
 test("a select reads back a store at the same or provably different constant index", () => {

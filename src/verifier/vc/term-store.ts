@@ -145,6 +145,10 @@ export function concat(a: Term, b: Term): Term {
   // stored word yields the word itself.
   if (a.kind === "extract" && b.kind === "extract" && a.a === b.a && a.lo === b.hi + 1)
     return extract(a.hi, b.lo, a.a);
+  // Bytes read from merged paths are ite per byte on one condition: gluing
+  // each side on its own lets the slices above fold.
+  if (a.kind === "ite" && b.kind === "ite" && a.c === b.c)
+    return ite(a.c, concat(a.a, b.a), concat(a.b, b.b));
   return intern({ kind: "concat", a, b }, bvSort(w), `cat(${a.id},${b.id})`);
 }
 
