@@ -26,6 +26,12 @@ test("labels resolve to slot offsets, counting lddw as two slots", () => {
   assert.deepEqual(r.insns[0], { kind: "lddw", src: "imm64", dst: 1, imm: 0, nextImm: 1 });
 });
 
+test("lddw func names a function by its offset from the next slot, like call local", () => {
+  const r = assemble(["lddw %r2, func f", "exit", "f:", "exit"].join("\n"));
+  assert.ok(r.ok);
+  assert.deepEqual(r.insns[0], { kind: "lddw", src: "func", dst: 2, imm: 2, nextImm: 0 });
+});
+
 test("the dialect's v4 and atomic forms", () => {
   const r = assemble(
     [

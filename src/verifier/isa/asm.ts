@@ -1,6 +1,7 @@
 // Assembler for the bpf_conformance test-vector dialect (uBPF syntax):
 // `mov32 %r0, 1`, `ldxh %r0, [%r1+2]`, `jeq %r1, 3, label`, `lock fetch add
-// [%r10-8], %r1`, `call local f`. Two passes: place labels, then build Insns.
+// [%r10-8], %r1`, `call local f`; `lddw %r2, func f` loads the address of
+// function f (BPF_PSEUDO_FUNC), which the dialect lacks. Two passes: place labels, then build Insns.
 // Errors are returned as data with their line numbers.
 import {
   AsmSyntaxError,
@@ -107,6 +108,16 @@ function buildInsn(l: Line, labels: ReadonlyMap<string, number>): Insn {
   if (m === "exit") {
     arity(l, 0);
     return { kind: "exit" };
+  }
+  if (m === "lddw" && l.operands[1] === "func") {
+    const [dst, , fn] = arity(l, 3) as [string, string, string];
+    return {
+      kind: "lddw",
+      src: "func",
+      dst: parseReg(dst),
+      imm: target(fn, l, labels),
+      nextImm: 0,
+    };
   }
   if (m === "lddw") return buildLddw(arity(l, 2));
   if (m === "lock") return buildAtomic(l);

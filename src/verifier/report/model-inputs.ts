@@ -3,7 +3,9 @@
 // a region's initial bytes, `<helper>@<pc>#<n>` a helper result,
 // `null:<what>@<pc>#<n>` whether a lookup returned NULL and `out@<pc>#<n>`
 // the bytes a helper wrote. Only the variables of the path the model breaks
-// are used; per helper slot they are consumed in creation order (#n).
+// are used; per helper slot they are consumed in creation order (#n). A
+// replay can rewind to a mark: every run of a bpf_loop callback gets the
+// values of the one run the symbolic executor checked.
 import {
   evalBool,
   subterms,
@@ -23,7 +25,13 @@ export interface ModelInputs {
   /** the array bytes of the next region whose tag starts with `prefix` */
   readonly nextArray: (prefix: string) => ReadonlyMap<bigint, bigint>;
   readonly listing: () => readonly InputValue[];
+  /** how far each slot has been consumed */
+  readonly mark: () => InputMark;
+  /** consumes again from a mark */
+  readonly rewind: (mark: InputMark) => void;
 }
+
+export type InputMark = ReadonlyMap<string, number>;
 
 export interface InputValue {
   readonly name: string;
@@ -59,7 +67,12 @@ export function modelInputs(
     list.push(v.name);
     queues.set(prefixOf(v.name), list);
   }
-  const take = (prefix: string) => queues.get(prefix)?.shift();
+  const taken = new Map<string, number>();
+  const take = (prefix: string) => {
+    const at = taken.get(prefix) ?? 0;
+    taken.set(prefix, at + 1);
+    return queues.get(prefix)?.[at];
+  };
   const ctxCells = model.arrays.get("ctx")?.entries ?? new Map<bigint, bigint>();
   return {
     model,
@@ -74,6 +87,11 @@ export function modelInputs(
       return (name && model.arrays.get(name)?.entries) || new Map();
     },
     listing: () => listing(model, vars),
+    mark: () => new Map(taken),
+    rewind: (mark) => {
+      taken.clear();
+      for (const [prefix, at] of mark) taken.set(prefix, at);
+    },
   };
 }
 

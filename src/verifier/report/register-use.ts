@@ -2,6 +2,7 @@
 // tracking of unwritten registers (the concrete interpreter has no notion of
 // an unwritten register; the symbolic executor does).
 import { assertNever, type Insn, type Reg } from "../isa/index.js";
+import { BPF_LOOP } from "../semantics/index.js";
 import { HELPERS } from "../vc/index.js";
 
 const regOf = (o: { kind: "reg"; reg: Reg } | { kind: "imm" }): Reg[] =>
@@ -30,6 +31,7 @@ export function reads(insn: Insn): Reg[] {
       return [insn.dst, ...regOf(insn.src)];
     case "call":
       if (insn.target.kind !== "helper") return [];
+      if (insn.target.id === BPF_LOOP) return [1, 2, 3, 4];
       return (HELPERS.get(insn.target.id)?.args ?? []).map((_, i) => i + 1);
     case "callx":
       return [insn.reg];

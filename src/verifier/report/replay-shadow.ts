@@ -1,17 +1,20 @@
 // Shadow state for the replay: which registers and stack bytes have been
 // written, mirroring the symbolic executor's rules (r1 and r10 at entry; a
 // helper call writes r0 and makes r1-r5 unreadable; a bpf-to-bpf callee
-// starts with r6-r9 unwritten and a fresh stack).
+// starts with r6-r9 unwritten and a fresh stack; each run of a bpf_loop
+// callback starts with only r1, r2 and r10 written and a fresh stack).
 import type { Insn, Reg } from "../isa/index.js";
 import type { Machine, Region } from "../semantics/index.js";
 import { locate } from "../semantics/index.js";
 import { reads, writes } from "./register-use.js";
+import type { FrameChange } from "./replay-frames.js";
 import type { ReplayWorld } from "./replay-env.js";
 
 interface Before {
-  readonly depth: number;
   readonly store: { addr: bigint; size: number } | undefined;
 }
+
+const CALLBACK_ENTRY: readonly Reg[] = [1, 2, 10];
 
 const MAP_KEY_HELPERS = new Set([1, 2, 3]);
 
@@ -30,18 +33,21 @@ export class Shadow {
             size: insn.size,
           }
         : undefined;
-    return { depth: this.m.frames.length, store };
+    return { store };
   }
 
-  afterStep(insn: Insn, before: Before, world: ReplayWorld): void {
+  afterStep(insn: Insn, before: Before, world: ReplayWorld, change: FrameChange | undefined): void {
     if (before.store) this.mark(before.store.addr, before.store.size);
     for (const w of world.written.splice(0)) this.mark(w.addr, w.size);
     if (insn.kind === "call" && insn.target.kind === "helper")
       for (let r = 1; r <= 5; r++) this.init.delete(r);
     for (const r of writes(insn)) this.init.add(r);
     const depth = this.m.frames.length;
-    if (depth > before.depth) this.enterFrame(depth);
-    if (depth < before.depth) this.leaveFrame();
+    if (change === "call" || change === "callback") this.enterFrame(depth);
+    if (change === "return" || change === "loop-done") this.leaveFrame();
+    if (change === "callback" || change === "next-run") this.startCallbackRun(depth);
+    // bpf_loop's count
+    if (change === "loop-done") this.init.add(0);
   }
 
   unwrittenRead(insn: Insn): string | undefined {
@@ -91,6 +97,12 @@ export class Shadow {
   private enterFrame(depth: number): void {
     this.saved.push(new Set([...this.init].filter((r) => r >= 6 && r <= 9)));
     for (let r = 6; r <= 9; r++) this.init.delete(r);
+    const stack = this.m.stacks[depth];
+    if (stack) this.stackInit.set(stack.id, new Uint8Array(stack.bytes.length));
+  }
+
+  private startCallbackRun(depth: number): void {
+    this.init = new Set(CALLBACK_ENTRY);
     const stack = this.m.stacks[depth];
     if (stack) this.stackInit.set(stack.id, new Uint8Array(stack.bytes.length));
   }

@@ -14,6 +14,8 @@ import { step } from "../semantics/step.js";
 import { FALSE, MAX_ERRNO, type Assignment, type Obligation } from "../vc/index.js";
 import { failingCase, modelInputs, type InputValue, type ModelInputs } from "./model-inputs.js";
 import { replayWorld, type ReplayWorld } from "./replay-env.js";
+import { callbackReturnWitness, isBpfLoopCall, loopContextWitness } from "./replay-bpf-loop.js";
+import { callbackInputs, FrameVisits, frameChange, frameMark } from "./replay-frames.js";
 import { Shadow } from "./replay-shadow.js";
 import type { SourceMap } from "./source-map.js";
 
@@ -81,20 +83,25 @@ function replay(setup: ReplaySetup, ob: Obligation, inputs: ModelInputs): Replay
   const code = new Map(setup.linked.insns.map((p) => [p.pc, p]));
   const trace: TraceStep[] = [];
   const shadow = new Shadow(m);
-  const visits = new Map<number, number>();
+  const visits = new FrameVisits();
+  const rewindInputs = callbackInputs(inputs);
   const staticCheck = inputs.failing.safe === FALSE;
   for (;;) {
     const p = code.get(m.pc);
     if (p === undefined) return notReplayed(`the run left the program at slot ${m.pc}`, trace);
     trace.push({ pc: p.pc, text: disasm(p.insn), line: setup.where(p.pc)?.line });
-    visits.set(p.pc, (visits.get(p.pc) ?? 0) + 1);
+    visits.visit(p.pc);
     if (p.pc === ob.pc) {
       const w = witnessBefore(setup, ob, p, m, world, shadow, visits, staticCheck);
       if (w !== undefined) return { kind: "confirmed", witness: w, trace };
     }
     const before = shadow.beforeStep(p.insn);
+    const mark = frameMark(m);
     const r = relocatedLddw(setup, p, m, world) ? undefined : step(m);
-    shadow.afterStep(p.insn, before, world);
+    const change = frameChange(mark, m);
+    shadow.afterStep(p.insn, before, world, change);
+    visits.follow(change);
+    rewindInputs(change);
     if (r === undefined) continue;
     const done = settle(setup, ob, p, m, r, trace, inputs);
     if (done !== undefined) return done;
@@ -171,7 +178,7 @@ function witnessBefore(
   m: Machine,
   world: ReplayWorld,
   shadow: Shadow,
-  visits: ReadonlyMap<number, number>,
+  visits: FrameVisits,
   staticCheck: boolean,
 ): string | undefined {
   const insn = p.insn;
@@ -188,13 +195,14 @@ function witnessBefore(
       }
       return undefined;
     case "return-range": {
-      if (insn.kind !== "exit" || m.frames.length > 0) return undefined;
+      if (m.frames.length > 0) return callbackReturnWitness(insn, m);
+      if (insn.kind !== "exit") return undefined;
       const ret = signed(r(0) & 0xffffffffn, 32);
       return ret > 0n || ret < BigInt(-MAX_ERRNO) ? `the program returns ${ret}` : undefined;
     }
     case "loop-bound":
-      return (visits.get(p.pc) ?? 0) > setup.unroll + 1
-        ? `the loop head is entered ${visits.get(p.pc)} times (limit ${setup.unroll + 1})`
+      return visits.count(p.pc) > setup.unroll + 1
+        ? `the loop head is entered ${visits.count(p.pc)} times (limit ${setup.unroll + 1})`
         : undefined;
     case "ctx-write":
       return storeTarget(insn, m)?.kind === "ctx"
@@ -248,6 +256,7 @@ function helperMemory(insn: Insn, m: Machine, world: ReplayWorld): string | unde
 function helperArg(insn: Insn, m: Machine, world: ReplayWorld, staticCheck: boolean) {
   if (insn.kind !== "call") return undefined;
   if (staticCheck) return `reached: ${disasm(insn)} with an argument of the wrong kind`;
+  if (isBpfLoopCall(insn)) return loopContextWitness(m);
   const r1 = m.regs[1] ?? 0n;
   if (r1 === 0n) return "r1 is NULL at the call";
   const at = locate(m.memory, r1, 1);

@@ -1,4 +1,5 @@
 export * from "./alu.js";
+export { BPF_LOOP, funcAddress, funcEntry } from "./bpf-loop.js";
 export * from "./helpers.js";
 export * from "./machine.js";
 export * from "./memory.js";

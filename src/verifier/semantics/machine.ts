@@ -34,6 +34,16 @@ export interface Frame {
   readonly returnPc: number;
   /** r6..r9 and r10 of the caller */
   readonly saved: readonly bigint[];
+  /** set when the frame is a bpf_loop callback's (semantics/bpf-loop.ts) */
+  readonly loop?: LoopState;
+}
+
+/** A running bpf_loop: the callback's entry slot, its arguments and the current run. */
+export interface LoopState {
+  readonly entry: number;
+  readonly nr: bigint;
+  readonly ctx: bigint;
+  index: bigint;
 }
 
 export interface Machine {
@@ -52,7 +62,7 @@ export interface RunEnv {
   readonly kfuncs: HelperTable;
   readonly maxSteps: number;
   readonly maxFrames: number;
-  /** address for lddw with a pseudo src (maps, BTF vars, functions) */
+  /** address for lddw with a pseudo src (maps, BTF vars); functions are the machine's own */
   readonly resolveLddw: (
     src: LddwSrc,
     imm: number,

@@ -11,7 +11,7 @@ import {
   type RunResult,
 } from "./machine.js";
 import { addRegion, createMemory } from "./memory.js";
-import { frameStack, stackTop } from "./step-call.js";
+import { frameStack, stackTop } from "./frames.js";
 import { step } from "./step.js";
 
 const DEFAULT_ENV: RunEnv = {

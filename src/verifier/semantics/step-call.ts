@@ -1,16 +1,17 @@
-// Calls and returns. A local call pushes a frame that saves the caller's
-// r6-r9 and r10 and gives the callee a fresh 512-byte stack; exit from a
-// callee restores them, exit from the outermost frame ends the program.
+// Calls and returns. A local call pushes a frame (frames.ts); exit from a
+// callee pops it, exit from a bpf_loop callback goes on with the loop
+// (bpf-loop.ts), exit from the outermost frame ends the program.
 import { assertNever, type CallTarget, type Reg } from "../isa/index.js";
+import { BPF_LOOP, callBpfLoop, callbackExit } from "./bpf-loop.js";
+import { popFrame, pushFrame } from "./frames.js";
 import type { Helper } from "./helpers.js";
-import { FP, fault, reg, STACK_SIZE, type Machine, type RunResult } from "./machine.js";
-import { addRegion, type Region } from "./memory.js";
-
-const CALLEE_SAVED: readonly Reg[] = [6, 7, 8, 9, FP];
+import { fault, reg, type Machine, type RunResult } from "./machine.js";
 
 export function stepCall(m: Machine, target: CallTarget): RunResult | undefined {
   switch (target.kind) {
     case "helper":
+      // bpf_loop calls back into the program, which no table helper can do.
+      if (target.id === BPF_LOOP) return callBpfLoop(m);
       return invoke(m, m.env.helpers.get(target.id), "unknown-helper", `helper ${target.id}`);
     case "kfunc":
       return invoke(
@@ -57,37 +58,16 @@ function invoke(
 }
 
 function callLocal(m: Machine, target: number): RunResult | undefined {
-  if (m.frames.length + 1 >= m.env.maxFrames) {
-    return fault(m, "call-depth", `call depth exceeds ${m.env.maxFrames} frames`);
-  }
-  m.frames.push({ returnPc: m.pc + 1, saved: CALLEE_SAVED.map((r) => reg(m, r)) });
-  m.regs[FP] = stackTop(frameStack(m, m.frames.length));
+  const refused = pushFrame(m, m.pc + 1);
+  if (refused !== undefined) return fault(m, "call-depth", refused);
   m.pc = target;
   return undefined;
 }
 
 export function stepExit(m: Machine): RunResult | undefined {
-  const frame = m.frames.pop();
+  const frame = m.frames.at(-1);
   if (frame === undefined) return { kind: "exit", r0: reg(m, 0), steps: m.steps };
-  CALLEE_SAVED.forEach((r, i) => (m.regs[r] = frame.saved[i] ?? 0n));
-  m.pc = frame.returnPc;
+  if (frame.loop !== undefined) callbackExit(m, frame, frame.loop);
+  else popFrame(m, frame);
   return undefined;
 }
-
-/** The stack region of call depth `depth`, created on first use and zeroed on entry. */
-export function frameStack(m: Machine, depth: number): Region {
-  let region = m.stacks[depth];
-  if (region === undefined) {
-    region = addRegion(m.memory, {
-      name: `stack#${depth}`,
-      kind: "stack",
-      bytes: new Uint8Array(STACK_SIZE),
-    });
-    m.stacks[depth] = region;
-  } else {
-    region.bytes.fill(0);
-  }
-  return region;
-}
-
-export const stackTop = (r: Region): bigint => r.base + BigInt(r.bytes.length);

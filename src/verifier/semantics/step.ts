@@ -2,6 +2,7 @@
 // and returns a RunResult only when the program ends or faults.
 import { assertNever, lddwValue, type Reg } from "../isa/index.js";
 import { aluOp, endian, jumpTaken, mov, movsx, neg } from "./alu.js";
+import { funcAddress } from "./bpf-loop.js";
 import { stepCall, stepCallx, stepExit } from "./step-call.js";
 import { stepMemory } from "./step-mem.js";
 import { fault, operandValue, reg, type Machine, type RunResult } from "./machine.js";
@@ -69,7 +70,9 @@ function stepLddw(
   const value =
     insn.src === "imm64"
       ? lddwValue(insn)
-      : m.env.resolveLddw(insn.src, insn.imm, insn.nextImm, m.memory);
+      : insn.src === "func"
+        ? funcAddress(m.pc + 1 + insn.imm)
+        : m.env.resolveLddw(insn.src, insn.imm, insn.nextImm, m.memory);
   if (value === undefined)
     return fault(m, "unresolved-lddw", `lddw ${insn.src} ${insn.imm} has no binding`);
   m.regs[insn.dst] = value;

@@ -190,3 +190,32 @@ test("a 64-bit NULL test settles every copy of the pointer; a 32-bit one does no
   assert.ok(narrow.some((o) => o.id === "null-check@8"));
   await assertProved(testedCopy("jeq32"));
 });
+
+const loopIndexStore = (mask: string) => `
+  ldxw %r1, [%r1+0]
+  and %r1, ${mask}
+  stdw [%r10-8], 0
+  stdw [%r10-16], 0
+  lddw %r2, func mark
+  mov %r3, %r10
+  add %r3, -16
+  mov %r4, 0
+  call 181
+  mov %r0, 0
+  exit
+mark:
+  add %r2, %r1
+  stb [%r2+0], 1
+  mov %r0, 0
+  exit`;
+
+test("a bpf_loop callback's store at its index is refuted; replay runs the loop to the faulting run", async () => {
+  const over = { ctxSize: 4, lddw: () => undefined };
+  const { insns, exploration } = program(loopIndexStore("31"), over);
+  const results = await proveAll(exploration.obligations);
+  assert.deepEqual(failing(results), ["stack-bounds@13"]);
+  const model = await refutedModel(results, "stack-bounds@13");
+  const r = run(insns, { input: ctxBytes(model, 4) });
+  assert.equal(r.kind === "fault" && `${r.code}@${r.pc}`, "memory@13");
+  await assertProved(loopIndexStore("15"), over);
+});
