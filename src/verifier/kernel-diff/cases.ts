@@ -49,11 +49,10 @@ export function diffCases(): DiffCase[] {
     out.push({ name: p.source, bytes: p.buggy }, { name: `${p.source} -DFIXED`, bytes: p.fixed });
   for (const f of projectObjects())
     out.push({ name: `bpf/${f}`, bytes: readFileSync(join(projectObjectDir, f)) });
-  const mutated = corpus.flatMap((p, i) =>
-    mutants(p.fixed, `${p.name}-fixed`, CORPUS_MUTANTS, 1000 + i),
-  );
+  // Each object's mutants are seeded by its name: adding a corpus program renames no other's.
+  const mutated = corpus.flatMap((p) => mutants(p.fixed, `${p.name}-fixed`, CORPUS_MUTANTS));
   const fileGuard = readFileSync(join(projectObjectDir, "file_guard.bpf.o"));
-  mutated.push(...mutants(fileGuard, "file_guard", FILE_GUARD_MUTANTS, 42));
+  mutated.push(...mutants(fileGuard, "file_guard", FILE_GUARD_MUTANTS));
   for (const m of mutated) out.push({ name: m.name, bytes: m.bytes, change: m.change });
   return out;
 }

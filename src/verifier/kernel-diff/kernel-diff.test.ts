@@ -9,12 +9,13 @@ import { repoRoot } from "../corpus/build-corpus.js";
 import { readObject } from "../object/index.js";
 import type { VerifyResult } from "../report/index.js";
 import { compare, isMemorySafety, kernelReason, ourVerdict } from "./compare.js";
-import { mutants } from "./mutate.js";
+import { coreRelocated, mutants } from "./mutate.js";
+import { findSection, readElf } from "../elf/elf-file.js";
 
 test("mutants: deterministic, readable, one 8-byte slot changed", () => {
   const bytes = readFileSync(join(repoRoot, "build", "bpf", "file_guard.bpf.o"));
-  const a = mutants(bytes, "file_guard.bpf.o", 10, 7);
-  const b = mutants(bytes, "file_guard.bpf.o", 10, 7);
+  const a = mutants(bytes, "file_guard.bpf.o", 10);
+  const b = mutants(bytes, "file_guard.bpf.o", 10);
   assert.equal(a.length, 10);
   assert.deepEqual(
     a.map((m) => m.change),
@@ -24,6 +25,39 @@ test("mutants: deterministic, readable, one 8-byte slot changed", () => {
     assert.equal(readObject(m.bytes, m.name).kind, "ok");
     const diff = [...m.bytes].flatMap((x, i) => (x === bytes[i] ? [] : [i]));
     assert.ok(diff.length > 0 && (diff.at(-1) ?? 0) - (diff[0] ?? 0) < 8, m.change);
+  }
+});
+
+test("mutants: named and seeded by the object's name, not by its place among the cases", () => {
+  const bytes = readFileSync(join(repoRoot, "build", "bpf", "file_guard.bpf.o"));
+  const a = mutants(bytes, "file_guard", 4);
+  assert.deepEqual(
+    a.map((m) => m.name),
+    ["file_guard#0", "file_guard#1", "file_guard#2", "file_guard#3"],
+  );
+  const other = mutants(bytes, "file_guard-copy", 4);
+  assert.notDeepEqual(
+    a.map((m) => m.change),
+    other.map((m) => m.change),
+  );
+});
+
+test("mutants: never an instruction a CO-RE relocation patches (libbpf would refuse it)", () => {
+  const path = join(repoRoot, "build", "bpf", "file_guard.bpf.o");
+  const bytes = readFileSync(path);
+  const elf = readElf(bytes);
+  assert.equal(elf.kind, "ok");
+  if (elf.kind !== "ok") return;
+  const relocated = coreRelocated(elf.value);
+  const offsets = [...relocated.values()].flatMap((s) => [...s]);
+  assert.ok(offsets.length > 0, "file_guard has CO-RE relocations to avoid");
+  const start = (sec: string) => findSection(elf.value, sec)?.offset ?? -1;
+  const hit = [...relocated].flatMap(([sec, offs]) => [...offs].map((o) => start(sec) + o));
+  // Enough mutants that, drawn uniformly, some would land on a relocated slot.
+  for (const m of mutants(bytes, "file_guard", 200)) {
+    const first = m.bytes.findIndex((x, i) => x !== bytes[i]);
+    const slotStart = hit.find((h) => first >= h && first < h + 8);
+    assert.equal(slotStart, undefined, `${m.name} changed a relocated slot: ${m.change}`);
   }
 });
 

@@ -28,7 +28,8 @@ export function objectBtf(elf: ElfFile): Btf | undefined {
   return parseBtf(new ByteView(elf.bytes, "read btf").view(sec.offset, sec.size, ".BTF"));
 }
 
-function objectBtfExt(elf: ElfFile, btf: Btf | undefined): BtfExt | undefined {
+/** The object's .BTF.ext (line info and CO-RE relocations), when it has one and .BTF. */
+export function objectBtfExt(elf: ElfFile, btf: Btf | undefined): BtfExt | undefined {
   const sec = findSection(elf, ".BTF.ext");
   if (sec === undefined || btf === undefined) return undefined;
   return parseBtfExt(
