@@ -22,6 +22,9 @@ const DESCRIPTIONS: Record<ObligationReport["kind"], string> = {
   "loop-bound": "a loop may run more often than the unrolling bound",
   unsupported: "the program uses something the verifier does not model",
   "div-by-zero": "a division by a register that may be zero (lint)",
+  "shift-range": "a shift by a constant outside [0, operand width), which the kernel refuses",
+  "pointer-arith":
+    "a pointer in arithmetic other than add or sub (64-bit) or pointer minus pointer, which the kernel refuses",
   functional: "a clause of the program's functional specification does not hold",
 };
 

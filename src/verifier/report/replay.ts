@@ -216,6 +216,8 @@ function witnessBefore(
       return helperArg(insn, m, world, staticCheck);
     case "unsupported":
     case "bad-pointer":
+    case "shift-range":
+    case "pointer-arith":
       return staticCheck ? `reached: ${disasm(insn)} (fails on every run of this path)` : undefined;
     case "stack-bounds":
     case "ctx-bounds":

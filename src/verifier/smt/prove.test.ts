@@ -219,3 +219,40 @@ test("a bpf_loop callback's store at its index is refuted; replay runs the loop 
   assert.equal(r.kind === "fault" && `${r.code}@${r.pc}`, "memory@13");
   await assertProved(loopIndexStore("15"), over);
 });
+
+// The kernel refuses these at load (docs/verifier.md, the differential), so
+// they are violations on every path that reaches them, found by no search.
+const ids = async (source: string, over = {}) =>
+  failing(await proveAll(program(source, over).exploration.obligations));
+
+test("a shift by an immediate outside [0, width) is refuted; a shift by a register is not", async () => {
+  const shift = (insn: string) => `mov %r0, 1\n${insn}\nstxdw [%r10-8], %r0\nexit`;
+  assert.deepEqual(await ids(shift("lsh %r0, 64")), ["shift-range@1"]);
+  assert.deepEqual(await ids(shift("rsh32 %r0, 32")), ["shift-range@1"]);
+  assert.deepEqual(await ids(shift("arsh %r0, -1")), ["shift-range@1"]);
+  await refutedModel(
+    await proveAll(program(shift("lsh %r0, 4096")).exploration.obligations),
+    "shift-range@1",
+  );
+  await assertProved(shift("lsh %r0, 63"));
+  await assertProved(shift("rsh32 %r0, 31"));
+  // The kernel loads a shift by a register whatever it holds, even a known 64.
+  await assertProved(`mov %r2, 64\n${shift("lsh %r0, %r2")}`);
+  await assertProved(`ldxw %r2, [%r1+0]\n${shift("lsh %r0, %r2")}`, { ctxSize: 4 });
+});
+
+test("pointer arithmetic other than add and sub is refuted; add, sub and pointer - pointer are not", async () => {
+  const onStack = (insns: string) => `mov %r2, %r10\n${insns}\nmov %r0, 0\nexit`;
+  assert.deepEqual(await ids(onStack("rsh %r2, 3")), ["pointer-arith@1"]);
+  assert.deepEqual(await ids(onStack("and %r2, -8")), ["pointer-arith@1"]);
+  assert.deepEqual(await ids(onStack("mul %r2, %r2")), ["pointer-arith@1"]);
+  assert.deepEqual(await ids(onStack("add32 %r2, -8")), ["pointer-arith@1"]);
+  assert.deepEqual(await ids(onStack("add %r2, %r10")), ["pointer-arith@1"]);
+  assert.deepEqual(await ids(onStack("mov %r3, 3\nlsh %r3, %r2")), ["pointer-arith@2"]);
+  await refutedModel(
+    await proveAll(program(onStack("rsh %r2, 3")).exploration.obligations),
+    "pointer-arith@1",
+  );
+  await assertProved(onStack("add %r2, -8\nstdw [%r2+0], 0\nmov %r3, %r10\nsub %r3, %r2"));
+  await assertProved(onStack("mov %r3, -8\nadd %r3, %r2\nstdw [%r3+0], 0"));
+});

@@ -19,6 +19,10 @@ export type ObligationKind =
   | "loop-bound"
   | "unsupported"
   | "div-by-zero"
+  /** a shift by an immediate outside [0, width): the kernel refuses it */
+  | "shift-range"
+  /** a pointer in arithmetic the kernel refuses (alu-rules.ts) */
+  | "pointer-arith"
   /** a clause of a functional specification (spec/), at one exit */
   | "functional";
 

@@ -1,9 +1,11 @@
 // One straight-line instruction on a symbolic path: register moves and ALU
-// (with pointer arithmetic on 64-bit add/sub), lddw, loads, stores, atomics
+// (with pointer arithmetic on 64-bit add/sub; alu-rules.ts refuses the
+// forms the kernel will not load), lddw, loads, stores, atomics
 // and helper calls. Control flow (jumps, exits, bpf-to-bpf calls) belongs to
 // explore.ts. Reading an unwritten register is an obligation that fails on
 // every path reaching it.
 import { assertNever, lddwValue, type Insn, type Operand, type Reg } from "../isa/index.js";
+import { checkAluRules } from "./alu-rules.js";
 import { atomicTerm, immTerm, low, scalarInsnTerm, widen } from "./alu-terms.js";
 import type { Exec } from "./exec-context.js";
 import { callHelper, arrayVar } from "./sym-helpers.js";
@@ -95,6 +97,7 @@ function registerOp(x: Exec, s: PathState, pc: number, insn: RegisterInsn): SymV
         ? use(x, s, pc, insn.src)
         : dst;
   if (insn.kind === "mov" && insn.width === 64) return src;
+  if (insn.kind === "alu") checkAluRules(x, s, pc, insn, dst, src);
   if (insn.kind === "alu" && insn.width === 64 && (insn.op === "add" || insn.op === "sub")) {
     const moved = pointerArith(x, s, pc, insn.op, dst, src);
     if (moved) return moved;
