@@ -39,16 +39,31 @@ const isSolver = (s: string): s is SolverName => (SOLVERS as readonly string[]).
 const err = (line: string) => process.stderr.write(`${line}\n`);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
+/**
+ * An enforce object's read-only settings as the engine sets and freezes them
+ * for the kernel being proved against (its BTF decides them, and the
+ * certificate records that BTF's hash); other objects' are left unknown.
+ */
+async function loaderRodata(path: string): Promise<ReadonlyMap<string, bigint> | undefined> {
+  const stem = basename(path).replace(/\.bpf\.o$/, "");
+  if (!stem.startsWith("enforce_")) return undefined;
+  const { kernelRodata, kernelShape } = await import("../enforce/kernel-shape.js");
+  const { kernelBtfSource } = await import("../verifier/btf/index.js");
+  return new Map(Object.entries(kernelRodata(stem, kernelShape(kernelBtfSource()))));
+}
+
 async function certifyOne(path: string, solver: SolverName, flags: BuildFlags): Promise<number> {
   const v = await import("../verifier/verify.js");
   const c = await import("../verifier/certificate/index.js");
   const bytes = readFileSync(path);
+  const rodata = await loaderRodata(path);
   const outcome = await v.verifyObject(bytes, {
     solver: await v.solverByName(solver),
     fileName: path,
     timeoutMs: Math.round(Number(flags.timeout) * 1000),
     maxPaths: Number(flags.maxPaths),
     concurrency: v.solverConcurrency(solver),
+    ...(rodata === undefined ? {} : { rodata }),
   });
   if (outcome.kind === "input-error") {
     outcome.messages.forEach(err);

@@ -6,7 +6,7 @@ import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { bugLine, compile, repoRoot } from "../verifier/corpus/build-corpus.js";
-import { EXIT, runVerify, type VerifyArgs } from "./verify.js";
+import { EXIT, rodataSettings, runVerify, type VerifyArgs } from "./verify.js";
 
 const dir = mkdtempSync(join(tmpdir(), "pw-cli-verify-"));
 const buggy = compile("null_lookup.bpf.c", join(dir, "bug.o"));
@@ -104,4 +104,18 @@ test("verify: the real command with the embedded solver exits by itself", async 
   assert.equal(r.status, 0, r.stdout + r.stderr);
   assert.match(r.stdout, /verified \(solver z3-embedded/);
   assert.ok(readFileSync(join(dir, "fixed.o")).length > 0);
+});
+
+test("verify --rodata: NAME=VALUE settings parse; a malformed one is named", () => {
+  assert.equal(rodataSettings(undefined), undefined);
+  assert.deepEqual(rodataSettings(true), new Map());
+  assert.deepEqual(
+    rodataSettings(["a=1", "b_2=0x10", "c=-3"]),
+    new Map([
+      ["a", 1n],
+      ["b_2", 16n],
+      ["c", -3n],
+    ]),
+  );
+  assert.match(String(rodataSettings(["a=one"])), /--rodata a=one: expected NAME=VALUE/);
 });

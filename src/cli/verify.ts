@@ -20,6 +20,8 @@ export interface VerifyArgs {
   readonly emitSmt?: string;
   readonly timeout: string;
   readonly progress: boolean;
+  /** --rodata: true alone, or NAME=VALUE settings */
+  readonly rodata?: true | readonly string[];
 }
 
 export interface VerifyIo {
@@ -39,6 +41,8 @@ export async function runVerify(a: VerifyArgs, io: VerifyIo): Promise<number> {
   const seconds = Number(a.timeout);
   if (!(seconds > 0))
     return usage(`--timeout must be a positive number of seconds, got ${a.timeout}`);
+  const rodata = rodataSettings(a.rodata);
+  if (typeof rodata === "string") return usage(rodata);
   let bytes: Buffer;
   try {
     bytes = io.readFile(a.object);
@@ -57,6 +61,7 @@ export async function runVerify(a: VerifyArgs, io: VerifyIo): Promise<number> {
       ...(a.program === undefined ? {} : { program: a.program }),
       ...(a.progress ? { onProgress: progress(io) } : {}),
       ...(a.emitSmt === undefined ? {} : { emitSmt: smtWriter(a.emitSmt, a.object) }),
+      ...(rodata === undefined ? {} : { rodata }),
     });
     if (outcome.kind === "input-error") {
       for (const m of outcome.messages) io.err(`${m}\n`);
@@ -72,6 +77,22 @@ export async function runVerify(a: VerifyArgs, io: VerifyIo): Promise<number> {
     if (a.solver === "z3-embedded")
       await (await import("../verifier/smt/z3-embedded.js")).disposeEmbeddedZ3();
   }
+}
+
+/** The --rodata settings as a map, or what is wrong with one of them. */
+export function rodataSettings(
+  option: true | readonly string[] | undefined,
+): ReadonlyMap<string, bigint> | undefined | string {
+  if (option === undefined) return undefined;
+  const out = new Map<string, bigint>();
+  for (const setting of option === true ? [] : option) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(-?(?:0x[0-9a-fA-F]+|[0-9]+))$/.exec(setting);
+    if (!m?.[1] || !m[2])
+      return `--rodata ${setting}: expected NAME=VALUE with a decimal or 0x value`;
+    const [name, text] = [m[1], m[2]];
+    out.set(name, text.startsWith("-") ? -BigInt(text.slice(1)) : BigInt(text));
+  }
+  return out;
 }
 
 function progress(io: VerifyIo) {
@@ -101,6 +122,10 @@ export function register(program: Command): void {
     .option("--emit-smt <dir>", "write each obligation's SMT-LIB query into this directory")
     .option("--timeout <seconds>", "time limit per obligation", "10")
     .option("--progress", "report progress on stderr (default when stderr is a terminal)")
+    .option(
+      "--rodata [settings...]",
+      "read-only data as a loader freezes it: the object's values, with each NAME=VALUE set first (the kernel reads frozen .rodata as constants)",
+    )
     .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : EXIT.usage))
     .action(
       async (

@@ -8,7 +8,7 @@ import { BpfObject, RingBufferReader, type BpfMap } from "../kernel/index.js";
 import { bpfObjectPath } from "../paths.js";
 import type { MapImage } from "../compile/image.js";
 import { Generations, type GenerationMap, type PolicyMapSet } from "./generations.js";
-import { kernelShape } from "./kernel-shape.js";
+import { kernelRodata, kernelShape } from "./kernel-shape.js";
 import { decodeDecision, type PwDecision } from "../abi/decision.js";
 import { adoptPins, pinAll, pinnedObjects, unpinAll, type NamedLink } from "./pins.js";
 import type { PinnedObject } from "../protect/pin-check.js";
@@ -76,7 +76,7 @@ export class Engine implements AsyncDisposable {
             .resizeMap("pw_objects", options.maxObjects ?? 1 << 16);
         obj.setRodata({
           pw_event_interval_ns: options.eventIntervalNs ?? 1_000_000_000n,
-          ...(name === "enforce_file" ? { setattr_dentry_arg: shape.setattrDentryArg } : {}),
+          ...kernelRodata(name, shape),
         });
         objects.push(obj.load());
       }

@@ -1,8 +1,8 @@
 // What the enforce programs must know about the running kernel that CO-RE
 // cannot relocate: hook argument lists that changed between versions. Read
 // from the kernel's own BTF (the bpf_lsm_<hook> prototypes).
-import { readFileSync } from "node:fs";
 import { readBtf } from "../verifier/btf/index.js";
+import { kernelBtfBytes } from "../verifier/btf/kernel-btf.js";
 import { lsmHook } from "../verifier/btf/lsm.js";
 
 export interface KernelShape {
@@ -10,12 +10,22 @@ export interface KernelShape {
   readonly setattrDentryArg: number;
 }
 
+/** The shape of the kernel whose BTF is at path (raw BTF, or a vmlinux with .BTF). */
 export function kernelShape(path = "/sys/kernel/btf/vmlinux"): KernelShape {
-  const btf = readBtf(readFileSync(path));
+  const btf = readBtf(kernelBtfBytes(path));
   if (btf.kind !== "ok")
     throw new Error(`read kernel btf: ${btf.issues.map((i) => i.message).join("; ")}`);
   const hook = lsmHook(btf.value, "inode_setattr");
   const arg = hook?.params.findIndex((p) => p.name === "dentry") ?? -1;
   if (arg < 0) throw new Error("read kernel btf: inode_setattr has no dentry argument");
   return { setattrDentryArg: arg };
+}
+
+/**
+ * The read-only settings the loader gives an enforce object for this kernel,
+ * before libbpf freezes them. `proofwall verify --rodata` with these verifies
+ * the program the kernel will see.
+ */
+export function kernelRodata(object: string, shape: KernelShape): Record<string, bigint> {
+  return object === "enforce_file" ? { setattr_dentry_arg: BigInt(shape.setattrDentryArg) } : {};
 }

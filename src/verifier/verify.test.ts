@@ -1,10 +1,11 @@
 // Proofwall's programs are verified: file_guard and self_protect must have
-// every obligation proved, except the findings listed here, each with its
-// reason; a new finding or a vanished one fails the test. The enforce_*
-// objects are explored to completion here, bpf_loop callbacks included
-// (paths merge at joins and forget loops they left, so each program takes a
-// few paths); discharging their thousands of obligations takes longer than
-// this suite may, and is `proofwall build`'s job.
+// every obligation proved against the running kernel's BTF, except the
+// findings listed here, each with its reason; a new finding or a vanished one
+// fails the test. The enforce_* objects explore to completion, bpf_loop
+// callbacks included (paths merge at joins and forget loops they left, so
+// each program takes a few paths); src/cli/verify-programs.test.ts proves
+// every one of their obligations, through the CLI, against the test VM
+// kernel's BTF.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync, readdirSync } from "node:fs";

@@ -5,7 +5,7 @@
 // the C source through .BTF.ext line info.
 import { kernelBtf, type Btf } from "./btf/index.js";
 import { buildCfg, linkProgram } from "./cfg/index.js";
-import { readObject, type ObjectSpec, type ProgramSpec } from "./object/index.js";
+import { readObject, rodataIssues, type ObjectSpec, type ProgramSpec } from "./object/index.js";
 import { blame } from "./report/blame.js";
 import { counterexample } from "./report/replay.js";
 import { programContextInfo } from "./report/program-context.js";
@@ -50,6 +50,11 @@ export interface VerifyOptions {
   readonly onProgress?: (p: VerifyProgress) => void;
   /** receives each obligation's SMT-LIB query (for --emit-smt) */
   readonly emitSmt?: (name: string, text: string) => void;
+  /**
+   * Freeze read-only data as a loader would: the object's bytes with these
+   * variables set (object/frozen-rodata.ts). Undefined: .rodata is unknown.
+   */
+  readonly rodata?: ReadonlyMap<string, bigint>;
 }
 
 export type VerifyOutcome =
@@ -73,6 +78,9 @@ export async function verifyObject(bytes: Buffer, options: VerifyOptions): Promi
     const what = options.program === undefined ? "no programs" : `no program ${options.program}`;
     return { kind: "input-error", messages: [`${file}: verify: ${what} (programs: ${names})`] };
   }
+  const badSettings = options.rodata ? rodataIssues(obj.value, options.rodata) : [];
+  if (badSettings.length > 0)
+    return { kind: "input-error", messages: badSettings.map((m) => `${file}: ${m}`) };
   const kernel = "kernelBtf" in options ? options.kernelBtf : kernelBtf();
   const programs: ProgramReport[] = [];
   for (const prog of chosen) programs.push(await verifyProgram(obj.value, prog, kernel, options));
@@ -117,11 +125,17 @@ async function verifyProgram(
   // .text holds the subprograms of every program; those this one never calls are unreachable here.
   const issues = cfg.issues.filter((i) => !(i.code === "unreachable" && i.pc >= prog.insnCount));
   if (issues.length > 0) return failed(`cfg: ${issues.map((i) => i.message).join("; ")}`);
-  const context = objectContext(obj, prog, linked, {
-    ctxSize: info.ctxSize,
-    ...(options.unroll === undefined ? {} : { unroll: options.unroll }),
-    ...(options.maxPaths === undefined ? {} : { maxPaths: options.maxPaths }),
-  });
+  const context = objectContext(
+    obj,
+    prog,
+    linked,
+    {
+      ctxSize: info.ctxSize,
+      ...(options.unroll === undefined ? {} : { unroll: options.unroll }),
+      ...(options.maxPaths === undefined ? {} : { maxPaths: options.maxPaths }),
+    },
+    options.rodata,
+  );
   const ex = explore(cfg, context);
   // An incomplete obligation set proves nothing; its queries (over thousands of paths) are not run.
   if (ex.truncated)

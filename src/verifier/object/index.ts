@@ -5,3 +5,4 @@ export * from "./programs.js";
 export * from "./read-object.js";
 export * from "./section-defs.js";
 export * from "./spec.js";
+export * from "./frozen-rodata.js";

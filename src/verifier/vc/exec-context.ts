@@ -16,6 +16,12 @@ export type LddwBinding =
       readonly size: number;
       readonly writable: boolean;
       readonly offset: number;
+      /**
+       * Read-only data a loader set and froze before loading (libbpf freezes
+       * .rodata; the kernel verifier then reads it as constants): its bytes.
+       * Undefined: the contents are unknown.
+       */
+      readonly frozen?: Uint8Array;
     };
 
 export interface ProgramContext {

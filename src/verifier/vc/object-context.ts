@@ -3,7 +3,7 @@
 // type decides the return rule. The context size (bytes of hook arguments
 // for LSM) comes from the caller until BTF hook signatures are wired in.
 import type { LinkedProgram } from "../cfg/index.js";
-import type { MapSpec, ObjectSpec, ProgramSpec } from "../object/index.js";
+import { frozenBytes, type MapSpec, type ObjectSpec, type ProgramSpec } from "../object/index.js";
 import { defaultContext, type LddwBinding, type ProgramContext } from "./exec-context.js";
 import type { MapInfo } from "./sym-state.js";
 
@@ -21,15 +21,21 @@ export const mapInfo = (m: MapSpec): MapInfo => ({
   valueSize: m.valueSize,
 });
 
+/**
+ * The context of one program of an object. With `rodata`, read-only data
+ * sections are frozen: their bytes are the object's, with the named
+ * variables set to the given values, as a loader that sets and freezes them.
+ */
 export function objectContext(
   obj: ObjectSpec,
   prog: ProgramSpec,
   linked: LinkedProgram,
   over: Partial<ProgramContext> = {},
+  rodata?: ReadonlyMap<string, bigint>,
 ): ProgramContext {
   const bindings = new Map<number, LddwBinding>();
   for (const [pc, target] of linked.lddwTargets) {
-    const binding = bind(obj, target);
+    const binding = bind(obj, target, rodata);
     if (binding) bindings.set(pc, binding);
   }
   const lsm = prog.progType === "BPF_PROG_TYPE_LSM";
@@ -46,6 +52,7 @@ export function objectContext(
 function bind(
   obj: ObjectSpec,
   target: LinkedProgram["lddwTargets"] extends ReadonlyMap<number, infer T> ? T : never,
+  rodata: ReadonlyMap<string, bigint> | undefined,
 ): LddwBinding | undefined {
   if (target.kind === "map") {
     const map = obj.maps.find((m) => m.name === target.map);
@@ -60,6 +67,7 @@ function bind(
       size: section.size,
       writable: !section.readonly,
       offset: target.offset,
+      ...(section.readonly && rodata ? { frozen: frozenBytes(section, rodata) } : {}),
     };
   }
   return undefined;

@@ -18,7 +18,7 @@ import {
   type PathState,
   type SymValue,
 } from "./sym-state.js";
-import { FALSE, add, bv, eq, ite, not, sext, sub } from "./term-store.js";
+import { FALSE, add, bv, constArray, eq, ite, not, sext, store, sub } from "./term-store.js";
 import type { Term } from "./term.js";
 
 export type StraightInsn = Exclude<Insn, { kind: "jump" | "goto" | "exit" }>;
@@ -151,6 +151,15 @@ function pointerArith(
   return undefined;
 }
 
+/** An array holding these bytes from offset 0 (zero beyond). */
+function constantBytes(bytes: Uint8Array): Term {
+  let array = constArray(64, bv(0n, 8));
+  bytes.forEach((b, i) => {
+    if (b !== 0) array = store(array, bv(BigInt(i), 64), bv(BigInt(b), 8));
+  });
+  return array;
+}
+
 function lddw(x: Exec, s: PathState, pc: number, insn: Extract<Insn, { kind: "lddw" }>): SymValue {
   const binding = x.program.lddw(pc);
   if (binding?.kind === "map") return { kind: "map", map: binding.map };
@@ -163,7 +172,7 @@ function lddw(x: Exec, s: PathState, pc: number, insn: Extract<Insn, { kind: "ld
         kind: "global",
         name: binding.section,
         size: bv(BigInt(binding.size), 64),
-        bytes: arrayVar(`bytes:${tag}`),
+        bytes: binding.frozen ? constantBytes(binding.frozen) : arrayVar(`bytes:${tag}`),
         init: undefined,
         writable: binding.writable,
       }).id;
