@@ -69,7 +69,7 @@ test("every Proofwall object: proofwall verify --kernel-btf vm proves every obli
     assert.equal(cli.status, 0, `${file}: exit ${cli.status}\n${cli.stderr}`);
     const report = JSON.parse(cli.stdout) as Report;
     const seconds = ((Date.now() - started) / 1000).toFixed(0);
-    console.log(`# ${file}: ${JSON.stringify(report.totals)} in ${seconds} s`);
+    console.log(`${file}: ${JSON.stringify(report.totals)} in ${seconds} s`);
     for (const p of report.programs) {
       assert.equal(p.truncated, false, `${file} ${p.name}`);
       const open = p.obligations.filter((o) => o.status !== "proved");
