@@ -86,11 +86,31 @@ static __always_inline int guard_prog_type(__u32 type, int cmd)
 	}
 }
 
-SEC("lsm/bpf")
-int BPF_PROG(pw_bpf, int cmd, union bpf_attr *attr, unsigned int size, int ret)
-{
-	struct pw_seal *s;
+/* Where security_bpf's prior verdict sits in the context: after the hook's
+ * arguments, so at 3 on 6.1 and at 4 once the hook gained `bool kernel`
+ * (reading slot 3 there took that flag for a verdict and returned 1). The
+ * loader reads the argument count from the kernel's BTF; frozen, the kernel
+ * verifier reads it as a constant and keeps one branch. */
+const volatile __u32 pw_bpf_verdict_arg = 3;
 
+/* Raw context: the argument list differs by kernel. */
+SEC("lsm/bpf")
+int pw_bpf(unsigned long long *ctx)
+{
+	int cmd = (int)ctx[0];
+	union bpf_attr *attr = (union bpf_attr *)ctx[1];
+	struct pw_seal *s;
+	int ret;
+
+	/* The barriers keep clang from merging both loads into one at a
+	 * computed ctx offset, which the verifier refuses. */
+	if (pw_bpf_verdict_arg == 4) {
+		ret = (int)ctx[4];
+		barrier_var(ret);
+	} else {
+		ret = (int)ctx[3];
+		barrier_var(ret);
+	}
 	if (ret)
 		return ret;
 	s = sealed();

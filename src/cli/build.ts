@@ -40,16 +40,18 @@ const err = (line: string) => process.stderr.write(`${line}\n`);
 const out = (line: string) => process.stdout.write(`${line}\n`);
 
 /**
- * An enforce object's read-only settings as the engine sets and freezes them
- * for the kernel being proved against (its BTF decides them, and the
- * certificate records that BTF's hash); other objects' are left unknown.
+ * An object's read-only settings as its loader sets and freezes them for the
+ * kernel being proved against (its BTF decides them, and the certificate
+ * records that BTF's hash); undefined (unknown) for objects the loaders set
+ * nothing in.
  */
 async function loaderRodata(path: string): Promise<ReadonlyMap<string, bigint> | undefined> {
   const stem = basename(path).replace(/\.bpf\.o$/, "");
-  if (!stem.startsWith("enforce_")) return undefined;
   const { kernelRodata, kernelShape } = await import("../enforce/kernel-shape.js");
   const { kernelBtfSource } = await import("../verifier/btf/index.js");
-  return new Map(Object.entries(kernelRodata(stem, kernelShape(kernelBtfSource()))));
+  const settings = Object.entries(kernelRodata(stem, kernelShape(kernelBtfSource())));
+  if (settings.length === 0 && !stem.startsWith("enforce_")) return undefined;
+  return new Map(settings);
 }
 
 async function certifyOne(path: string, solver: SolverName, flags: BuildFlags): Promise<number> {

@@ -1,10 +1,11 @@
 // Every Proofwall program passes `proofwall verify`: each object the agent
 // loads is verified through the CLI, as a user would, against the BTF of the
 // kernel it is deployed on in the test VM (Debian's 6.1, --kernel-btf vm), and
-// every obligation of every program must be proved. The enforce objects get
-// their read-only settings frozen as the loader sets them for that kernel
-// (--rodata, from the same kernelRodata the engine uses), so what is verified
-// is the program the kernel sees. The per-obligation limit
+// every obligation of every program must be proved. Objects whose read-only
+// settings the loader sets (the enforce objects, self_protect) get them
+// frozen as the loader sets them for that kernel (--rodata, from the same
+// kernelRodata the loaders use), so what is verified is the program the
+// kernel sees. The per-obligation limit
 // is generous because CI runs this beside test VMs on two cores: a starved
 // solver must not read as a finding, while a real one still fails.
 import { test } from "node:test";
@@ -34,11 +35,11 @@ const objects = readdirSync(join(repoRoot, "build", "bpf"))
   .filter((f) => f.endsWith(".bpf.o"))
   .sort();
 
-/** --rodata with the loader's settings for an enforce object, none for the others. */
+/** --rodata with the loader's settings for objects it sets any in, none for the others. */
 function rodataArgs(file: string, kernel: string): string[] {
   const stem = file.replace(/\.bpf\.o$/, "");
-  if (!stem.startsWith("enforce_")) return [];
   const settings = Object.entries(kernelRodata(stem, kernelShape(kernel)));
+  if (settings.length === 0 && !stem.startsWith("enforce_")) return [];
   return ["--rodata", ...settings.map(([k, v]) => `${k}=${v}`)];
 }
 

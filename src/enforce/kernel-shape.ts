@@ -8,6 +8,8 @@ import { lsmHook } from "../verifier/btf/lsm.js";
 export interface KernelShape {
   /** Index of the dentry argument of inode_setattr (an idmap came first since 6.x). */
   readonly setattrDentryArg: number;
+  /** Context slot of security_bpf's prior verdict: its argument count (a `bool kernel` came last since 6.x). */
+  readonly bpfVerdictArg: number;
 }
 
 /** The shape of the kernel whose BTF is at path (raw BTF, or a vmlinux with .BTF). */
@@ -18,14 +20,18 @@ export function kernelShape(path = "/sys/kernel/btf/vmlinux"): KernelShape {
   const hook = lsmHook(btf.value, "inode_setattr");
   const arg = hook?.params.findIndex((p) => p.name === "dentry") ?? -1;
   if (arg < 0) throw new Error("read kernel btf: inode_setattr has no dentry argument");
-  return { setattrDentryArg: arg };
+  const bpf = lsmHook(btf.value, "bpf");
+  if (!bpf) throw new Error("read kernel btf: no bpf_lsm_bpf hook");
+  return { setattrDentryArg: arg, bpfVerdictArg: bpf.params.length };
 }
 
 /**
- * The read-only settings the loader gives an enforce object for this kernel,
+ * The read-only settings the loader gives an object for this kernel,
  * before libbpf freezes them. `proofwall verify --rodata` with these verifies
  * the program the kernel will see.
  */
 export function kernelRodata(object: string, shape: KernelShape): Record<string, bigint> {
-  return object === "enforce_file" ? { setattr_dentry_arg: BigInt(shape.setattrDentryArg) } : {};
+  if (object === "enforce_file") return { setattr_dentry_arg: BigInt(shape.setattrDentryArg) };
+  if (object === "self_protect") return { pw_bpf_verdict_arg: BigInt(shape.bpfVerdictArg) };
+  return {};
 }

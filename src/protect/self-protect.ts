@@ -17,6 +17,7 @@ import { BpfObject, RingBufferReader, type BpfLink, type BpfMap } from "../kerne
 import { encodeFileKey } from "../abi/file-key.js";
 import { fileKeyOf } from "../identity/file.js";
 import { bpfObjectPath } from "../paths.js";
+import { kernelRodata, kernelShape } from "../enforce/kernel-shape.js";
 import { EventLog } from "./event-log.js";
 import type { PinnedObject } from "./pin-check.js";
 import {
@@ -64,7 +65,7 @@ export class SelfProtect implements AsyncDisposable {
     const object = BpfObject.open(opts.objectPath ?? bpfObjectPath("self_protect"));
     const sp = new SelfProtect(object, opts.pinDir ?? DEFAULT_PIN_DIR);
     try {
-      object.load();
+      object.setRodata(kernelRodata("self_protect", kernelShape())).load();
       sp.attachAll();
       sp.pinAll();
       sp.guardOwnObjects();
