@@ -42,23 +42,19 @@ const out = (line: string) => process.stdout.write(`${line}\n`);
 /**
  * An object's read-only settings as its loader sets and freezes them for the
  * kernel being proved against (its BTF decides them, and the certificate
- * records that BTF's hash); undefined (unknown) for objects the loaders set
- * nothing in.
+ * records that BTF's hash).
  */
-async function loaderRodata(path: string): Promise<ReadonlyMap<string, bigint> | undefined> {
-  const stem = basename(path).replace(/\.bpf\.o$/, "");
-  const { kernelRodata, kernelShape } = await import("../enforce/kernel-shape.js");
+async function loaderRodataFor(path: string): Promise<ReadonlyMap<string, bigint> | undefined> {
+  const { loaderRodata, kernelShape } = await import("../enforce/kernel-shape.js");
   const { kernelBtfSource } = await import("../verifier/btf/index.js");
-  const settings = Object.entries(kernelRodata(stem, kernelShape(kernelBtfSource())));
-  if (settings.length === 0 && !stem.startsWith("enforce_")) return undefined;
-  return new Map(settings);
+  return loaderRodata(basename(path).replace(/\.bpf\.o$/, ""), kernelShape(kernelBtfSource()));
 }
 
 async function certifyOne(path: string, solver: SolverName, flags: BuildFlags): Promise<number> {
   const v = await import("../verifier/verify.js");
   const c = await import("../verifier/certificate/index.js");
   const bytes = readFileSync(path);
-  const rodata = await loaderRodata(path);
+  const rodata = await loaderRodataFor(path);
   const outcome = await v.verifyObject(bytes, {
     solver: await v.solverByName(solver),
     fileName: path,

@@ -4,16 +4,16 @@
 // every obligation of every program must be proved. Objects whose read-only
 // settings the loader sets (the enforce objects, self_protect) get them
 // frozen as the loader sets them for that kernel (--rodata, from the same
-// kernelRodata the loaders use), so what is verified is the program the
-// kernel sees. The per-obligation limit
-// is generous because CI runs this beside test VMs on two cores: a starved
-// solver must not read as a finding, while a real one still fails.
+// loaderRodata that build uses), so what is verified is the program the
+// kernel sees. The per-obligation limit is generous because CI runs this
+// beside test VMs on two cores: a starved solver must not read as a finding,
+// while a real one still fails.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readdirSync } from "node:fs";
 import { join } from "node:path";
-import { kernelRodata, kernelShape } from "../enforce/kernel-shape.js";
+import { kernelShape, loaderRodata, type KernelShape } from "../enforce/kernel-shape.js";
 import { repoRoot } from "../verifier/corpus/build-corpus.js";
 import { prepareVmImage } from "../vm/image.js";
 
@@ -35,16 +35,14 @@ const objects = readdirSync(join(repoRoot, "build", "bpf"))
   .filter((f) => f.endsWith(".bpf.o"))
   .sort();
 
-/** --rodata with the loader's settings for objects it sets any in, none for the others. */
-function rodataArgs(file: string, kernel: string): string[] {
-  const stem = file.replace(/\.bpf\.o$/, "");
-  const settings = Object.entries(kernelRodata(stem, kernelShape(kernel)));
-  if (settings.length === 0 && !stem.startsWith("enforce_")) return [];
-  return ["--rodata", ...settings.map(([k, v]) => `${k}=${v}`)];
+/** --rodata with the loader's settings, for objects a loader sets any in. */
+function rodataArgs(file: string, shape: KernelShape): string[] {
+  const settings = loaderRodata(file.replace(/\.bpf\.o$/, ""), shape);
+  return settings ? ["--rodata", ...[...settings].map(([k, v]) => `${k}=${v}`)] : [];
 }
 
 test("every Proofwall object: proofwall verify --kernel-btf vm proves every obligation", async () => {
-  const kernel = (await prepareVmImage()).kernel;
+  const shape = kernelShape((await prepareVmImage()).kernel);
   for (const name of ["enforce_file", "enforce_net", "enforce_proc", "enforce_sock"])
     assert.ok(objects.includes(`${name}.bpf.o`), objects.join());
   for (const file of objects) {
@@ -63,7 +61,7 @@ test("every Proofwall object: proofwall verify --kernel-btf vm proves every obli
         "120",
         "--format",
         "json",
-        ...rodataArgs(file, kernel),
+        ...rodataArgs(file, shape),
       ],
       { encoding: "utf8", maxBuffer: 256 << 20 },
     );

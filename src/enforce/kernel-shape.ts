@@ -35,3 +35,18 @@ export function kernelRodata(object: string, shape: KernelShape): Record<string,
   if (object === "self_protect") return { pw_bpf_verdict_arg: BigInt(shape.bpfVerdictArg) };
   return {};
 }
+
+/**
+ * The settings to verify an object with: frozen as its loader freezes them
+ * (an enforce object is frozen even with no kernel-derived setting, the
+ * engine sets and freezes its `.rodata` all the same); undefined, left
+ * unknown, for objects no loader sets anything in.
+ */
+export function loaderRodata(
+  object: string,
+  shape: KernelShape,
+): ReadonlyMap<string, bigint> | undefined {
+  const settings = Object.entries(kernelRodata(object, shape));
+  if (settings.length === 0 && !object.startsWith("enforce_")) return undefined;
+  return new Map(settings);
+}
