@@ -50,6 +50,10 @@ struct pw_req {
 	};
 };
 
+/* Keeps struct pw_req in the object's BTF: the functional specifications
+ * (src/verifier/spec/) state lemmas about its fields by name. */
+const struct pw_req *pw_spec_req __attribute__((unused));
+
 static __always_inline __u32 pw_object_id(__u32 gen, __u8 kind, __u64 value, __u32 dev)
 {
 	struct pw_object_key k = { .value = value, .dev = dev, .gen = gen, .kind = kind };
@@ -58,15 +62,24 @@ static __always_inline __u32 pw_object_id(__u32 gen, __u8 kind, __u64 value, __u
 	return id ? *id : 0;
 }
 
-static __always_inline void pw_add_ident(struct pw_req *r, __u32 kind, __u32 value)
-{
-	__u32 n = r->nidents;
+/* Identity slots are fixed: 0 none, 1 user, 2 login user, 3 the primary
+ * group, 4 + i the i-th supplementary group. A group the policy does not name
+ * keeps PW_IDENT_SKIP in its slot and costs no rule lookup; nidents is one
+ * past the last slot in use. Fixed slots are stored at constant stack
+ * offsets, so candidate i always means the same identity: the functional
+ * proof (src/verifier/spec/policy-model.ts) relates slot to slot instead of
+ * reasoning about a compacted list. */
+#define PW_IDENT_SKIP 0xff
+#define PW_SLOT_GID PW_FIXED_IDENTS
 
-	if (n >= PW_MAX_IDENTS)
+static __always_inline void pw_set_ident(struct pw_req *r, __u32 slot, __u32 kind, __u32 value)
+{
+	if (slot >= PW_MAX_IDENTS)
 		return;
-	r->ident_kind[n] = kind;
-	r->ident[n] = value;
-	r->nidents = n + 1;
+	r->ident_kind[slot] = kind;
+	r->ident[slot] = value;
+	if (kind != PW_IDENT_SKIP)
+		r->nidents = slot + 1;
 }
 
 /* The deepest named cgroup the task is in (levels the policy names only). */
@@ -88,23 +101,26 @@ static __always_inline __u32 pw_placement(struct pw_req *r)
 	return 0;
 }
 
-/* The primary gid and the first PW_MAX_GROUPS supplementary groups that the
- * policy names; unnamed groups cannot match and cost no rule lookups. */
+/* The primary gid and the first PW_MAX_GROUPS supplementary groups, each in
+ * its slot, named or skipped. */
+static __always_inline __u32 pw_group_kind(struct pw_req *r, __u32 gid)
+{
+	return pw_object_id(r->gen, PW_OBJ_GID, gid, 0) ? PW_IDENT_GROUP : PW_IDENT_SKIP;
+}
+
 static __always_inline void pw_groups(struct pw_req *r, struct task_struct *task, __u32 gid)
 {
 	struct group_info *gi = BPF_CORE_READ(task, cred, group_info);
 	int i, n = gi ? BPF_CORE_READ(gi, ngroups) : 0;
 
-	if (pw_object_id(r->gen, PW_OBJ_GID, gid, 0))
-		pw_add_ident(r, PW_IDENT_GROUP, gid);
+	pw_set_ident(r, PW_SLOT_GID, pw_group_kind(r, gid), gid);
 	for (i = 0; i < PW_MAX_GROUPS; i++) {
 		__u32 g = 0;
 
 		if (i >= n)
 			break;
 		bpf_probe_read_kernel(&g, sizeof(g), &gi->gid[i]);
-		if (pw_object_id(r->gen, PW_OBJ_GID, g, 0))
-			pw_add_ident(r, PW_IDENT_GROUP, g);
+		pw_set_ident(r, PW_SLOT_GID + 1 + i, pw_group_kind(r, g), g);
 	}
 }
 
@@ -139,9 +155,9 @@ static __always_inline void pw_begin_subject(struct pw_req *r)
 	r->exe = exe ? pw_object_id(r->gen, PW_OBJ_EXE, BPF_CORE_READ(exe, f_inode, i_ino),
 				    BPF_CORE_READ(exe, f_inode, i_sb, s_dev)) : 0;
 	r->place = r->cfg.cgroup_levels ? pw_placement(r) : 0;
-	pw_add_ident(r, PW_IDENT_NONE, 0);
-	pw_add_ident(r, PW_IDENT_USER, r->uid);
-	pw_add_ident(r, PW_IDENT_LOGIN, r->loginuid);
+	pw_set_ident(r, 0, PW_IDENT_NONE, 0);
+	pw_set_ident(r, 1, PW_IDENT_USER, r->uid);
+	pw_set_ident(r, 2, PW_IDENT_LOGIN, r->loginuid);
 	if (r->cfg.shapes & PW_GROUP_SHAPES)
 		pw_groups(r, task, bpf_get_current_uid_gid() >> 32);
 }
@@ -177,6 +193,8 @@ static __always_inline int pw_candidate(struct pw_req *r, __u32 i, struct pw_sub
 	s->ident = r->ident[ident];
 	if (ident >= r->nidents)
 		return -1;
+	if (s->kind == PW_IDENT_SKIP)
+		return 0;
 	s->exe = i & 1 ? r->exe : 0;
 	s->place = i & 2 ? r->place : 0;
 	if (((i & 1) && !s->exe) || ((i & 2) && !s->place))
