@@ -2,6 +2,7 @@
 // code: its type (for the context and the return rule), how lddw
 // relocations resolve, and the exploration limits. `Exec` is the per-run
 // environment threaded through the step functions.
+import type { Cut } from "./cut.js";
 import { ObligationSet, type ObligationKind } from "./obligation.js";
 import type { MapInfo, PathState } from "./sym-state.js";
 import { bvVar, variable } from "./term-store.js";
@@ -47,6 +48,8 @@ export interface ProgramContext {
    * on every call, outputs are traced and every exit is recorded.
    */
   readonly functional: boolean;
+  /** under the functional model: a specification's lemmas by slot (cut.ts) */
+  readonly cuts?: ReadonlyMap<number, readonly Cut[]>;
 }
 
 export const defaultContext = (over: Partial<ProgramContext> = {}): ProgramContext => ({

@@ -25,6 +25,7 @@ import { readBytes } from "./sym-memory.js";
 import { FALSE, and, bv, constArray, extract, not, sle } from "./term-store.js";
 import { JobQueue, type Job, type JobSink } from "./job-queue.js";
 import { LoopVisits } from "./loop-visits.js";
+import { applyCuts } from "./cut.js";
 import { BPF_LOOP, bpfLoop, callbackReturn, type ExploreFrom } from "./bpf-loop.js";
 import type { ExitRecord } from "./trace.js";
 
@@ -52,7 +53,8 @@ export function explore(cfg: Cfg, program: ProgramContext): Exploration {
   const layout: Layout = { code, blockOf, loops, heads: loops.heads, joins, exploreFrom };
   // Runs every path from one job to its end: the program, or a bpf_loop callback.
   function exploreFrom(run: Exec, first: Job): void {
-    const work = new JobQueue(cfg, live);
+    const choice = program.functional ? () => run.freshBool("join", first.pc) : undefined;
+    const work = new JobQueue(cfg, live, choice);
     work.push(first);
     for (let job = work.pop(); job !== undefined; job = work.pop()) {
       if (budget.paths >= program.maxPaths) {
@@ -153,6 +155,8 @@ function runPath(x: Exec, cfg: Cfg, layout: Layout, job: Job, work: JobSink): bo
       return true;
     }
     if (heads.has(pc) && !enterLoop(x, s, pc)) return true;
+    const cuts = x.program.functional ? x.program.cuts?.get(pc) : undefined;
+    if (cuts) applyCuts(x, s, pc, cuts);
     const insn = p.insn;
     switch (insn.kind) {
       case "jump":
@@ -232,7 +236,11 @@ const CALLEE_SAVED = [6, 7, 8, 9, 10];
 function callLocal(x: Exec, s: PathState, p: PlacedInsn): number {
   if (s.frames.length + 1 >= 8)
     x.check(s, "unsupported", p.pc, FALSE, "call depth exceeds 8 frames");
-  s.frames.push({ returnPc: p.pc + 1, saved: CALLEE_SAVED.map((r) => s.regs[r] ?? UNINIT) });
+  s.frames.push({
+    returnPc: p.pc + 1,
+    saved: CALLEE_SAVED.map((r) => s.regs[r] ?? UNINIT),
+    pathAtCall: s.path.length,
+  });
   s.regs[10] = newStack(s);
   for (let r = 6; r <= 9; r++) s.regs[r] = UNINIT;
   return branchTarget(p) ?? -1;

@@ -69,8 +69,8 @@ const CONTRACTS: readonly HelperContract[] = [
     args: ["ringbuf-map", "alloc-size", "scalar"],
     result: "ringbuf-or-null",
   },
-  { id: 158, name: "get_current_task_btf", args: [], result: "kernel-ptr" },
   { id: 123, name: "get_current_ancestor_cgroup_id", args: ["scalar"], result: "scalar" },
+  { id: 158, name: "get_current_task_btf", args: [], result: "kernel-ptr" },
   { id: 132, name: "ringbuf_submit", args: ["ringbuf-record", "scalar"], result: "void" },
   { id: 133, name: "ringbuf_discard", args: ["ringbuf-record", "scalar"], result: "void" },
 ];

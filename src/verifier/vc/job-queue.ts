@@ -6,6 +6,7 @@
 import type { Cfg, RegMask } from "../cfg/index.js";
 import { mergeStates } from "./merge.js";
 import type { PathState } from "./sym-state.js";
+import type { Term } from "./term.js";
 
 export interface Job {
   readonly s: PathState;
@@ -30,6 +31,8 @@ export class JobQueue implements JobSink {
   constructor(
     cfg: Cfg,
     private readonly live: ReadonlyMap<number, RegMask> | null,
+    /** a fresh boolean to choose between merged paths (merge.ts), or none */
+    private readonly choice?: () => Term,
   ) {
     for (const fn of cfg.functions)
       for (const b of fn.blocks)
@@ -41,7 +44,13 @@ export class JobQueue implements JobSink {
     if (this.live !== null)
       for (const p of this.pending) {
         if (p.context !== context) continue;
-        const merged = mergeStates(p.job.s, job.s, this.liveAt(job.pc), (rp) => this.liveAt(rp));
+        const merged = mergeStates(
+          p.job.s,
+          job.s,
+          this.liveAt(job.pc),
+          (rp) => this.liveAt(rp),
+          this.choice,
+        );
         if (merged === null) continue;
         p.job = { s: merged, pc: job.pc };
         return;

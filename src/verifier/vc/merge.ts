@@ -8,10 +8,18 @@
 // join (liveness.ts), in which case it is forgotten. This keeps the number
 // of paths linear in the branches that really diverge, instead of
 // exponential in every diamond of the program.
+//
+// Under the functional model (a `choice` of fresh booleans), values choose by
+// a small term instead of c: a conjunct of the first path that the second
+// negates (selector below), or else a fresh boolean m, with values
+// ite(m, first, second) and the path condition prefix && ((m && c) ||
+// (!m && second's)). The two paths' conditions exclude each other, so m is
+// fixed by the inputs and the join stays exact; a value no longer carries
+// everything its path did (a specification's clause over it stays small).
 import type { RegMask } from "../cfg/index.js";
 import type { Frame, PathState, Region, Spill, SymValue } from "./sym-state.js";
 import { UNINIT } from "./sym-state.js";
-import { FALSE, and, ite, or } from "./term-store.js";
+import { FALSE, and, ite, not, or } from "./term-store.js";
 import type { Term } from "./term.js";
 import { sameTrace } from "./trace.js";
 
@@ -21,6 +29,7 @@ export function mergeStates(
   b: PathState,
   live: RegMask,
   liveAtReturn: (returnPc: number) => RegMask,
+  choice?: () => Term,
 ): PathState | null {
   if (!sameShape(a, b) || !sameTrace(a.trace, b.trace)) return null;
   let common = 0;
@@ -28,7 +37,8 @@ export function mergeStates(
     common++;
   const c = and(...a.path.slice(common));
   const cb = and(...b.path.slice(common));
-  const m = new Merger(c);
+  const chosen = choice && (selector(a.path.slice(common), b.path.slice(common)) ?? choice());
+  const m = new Merger(chosen ?? c);
   const regs = mergeRegs(m, a.regs, b.regs, live);
   const frames = a.frames.map((f, i) => mergeFrame(m, f, b.frames[i], liveAtReturn(f.returnPc)));
   // A region index names "the region this path made at that point": where
@@ -45,12 +55,29 @@ export function mergeStates(
     regs,
     regions,
     frames: frames as Frame[],
-    path: [...a.path.slice(0, common), or(c, cb)],
+    path: [
+      ...a.path.slice(0, common),
+      chosen ? or(and(chosen, c), and(not(chosen), cb)) : or(c, cb),
+    ],
     visits: new Map(a.visits),
     globals,
     trace: a.trace,
     ...(a.footprint ? { footprint: a.footprint } : {}),
   };
+}
+
+/**
+ * A conjunct of the first path whose negation is a conjunct of the second:
+ * under the merged condition it holds exactly on the first path's inputs,
+ * so it chooses between the paths' values as well as the first path's whole
+ * condition does. Two branches of one jump always have one (the jump's
+ * condition and its negation), and it is one small term where the whole
+ * condition holds everything either path did since they parted: a loop's
+ * exits, say, when only one side ran the loop.
+ */
+function selector(a: readonly Term[], b: readonly Term[]): Term | undefined {
+  const other = new Set(b.map((t) => t.id));
+  return a.find((t) => other.has(not(t).id));
 }
 
 function sameShape(a: PathState, b: PathState): boolean {

@@ -10,7 +10,13 @@
 //   two lookups of one key agree. Once the path writes M (a store into one of
 //   its values or an update/delete), later lookups in M are fresh again;
 // - the n-th ring-buffer reservation of a path fails exactly when the input
-//   ringbuf-full:M#n holds.
+//   ringbuf-full:M#n holds;
+// - the n-th bpf_ktime_get_ns of a path returns the input clock#n;
+// - get_current_ancestor_cgroup_id(level) is a function of the level;
+// - bpf_probe_read_kernel(dst, n, src) fills dst with kmem8(src + i), the
+//   bytes a BTF load of the same address reads (a faulting read yields
+//   zeros in both cases);
+// - bpf_loop runs its callback (bpf-loop.ts rewrites the call).
 // The names are what spec/ refers to (spec/model-names.ts builds the same terms).
 import type { Exec } from "./exec-context.js";
 import { readBytes } from "./sym-memory.js";
@@ -38,6 +44,24 @@ export const STABLE_HELPERS: ReadonlyMap<number, string> = new Map([
 ]);
 
 export const helperResultName = (helper: string): string => `helper:${helper}`;
+export const clockName = (n: number): string => `clock#${n}`;
+
+export const ancestorCgroupFn: FunDecl = {
+  name: "helper:get_current_ancestor_cgroup_id",
+  params: [bvSort(64)],
+  result: bvSort(64),
+};
+
+/** Byte `at` of kernel memory, as both BTF loads and bpf_probe_read_kernel see it. */
+export const kernelByte = (at: Term): Term =>
+  apply({ name: "kmem8", params: [bvSort(64)], result: bvSort(8) }, [at]);
+
+/** The result of the path's next bpf_ktime_get_ns, recorded in its trace. */
+export function clockResult(s: PathState, pc: number): SymValue {
+  const n = s.trace.filter((e) => e.kind === "clock").length;
+  s.trace.push({ kind: "clock", pc });
+  return scalar(bvVar(clockName(n), 64));
+}
 export const ringbufFullName = (map: string, n: number): string => `ringbuf-full:${map}#${n}`;
 
 /** The result of a stable helper, or undefined for any other helper. */

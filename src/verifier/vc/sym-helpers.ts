@@ -5,7 +5,7 @@
 import { assertNever } from "../isa/index.js";
 import type { Exec } from "./exec-context.js";
 import { HELPERS, MAX_ERRNO, type ArgKind, type HelperContract } from "./helper-contracts.js";
-import { checkAccess, checkWritten, clobber } from "./sym-memory.js";
+import { checkAccess, checkWritten, clobber, storeValue } from "./sym-memory.js";
 import {
   addRegion,
   scalar,
@@ -14,9 +14,25 @@ import {
   type PathState,
   type SymValue,
 } from "./sym-state.js";
-import { FALSE, TRUE, and, bv, eq, extract, not, sext, sle, variable } from "./term-store.js";
+import {
+  FALSE,
+  TRUE,
+  add,
+  and,
+  apply,
+  bv,
+  eq,
+  extract,
+  not,
+  sext,
+  sle,
+  variable,
+} from "./term-store.js";
 import { arraySort, type Term } from "./term.js";
 import {
+  ancestorCgroupFn,
+  clockResult,
+  kernelByte,
   consistentLookup,
   reserveFailure,
   stableResult,
@@ -35,7 +51,8 @@ export function callHelper(x: Exec, s: PathState, pc: number, id: number): void 
       .find((m) => m);
     traceHelper(x, s, pc, id, map);
     s.regs[0] =
-      (x.program.functional && functionalResult(s, pc, id, map)) || result(x, s, pc, contract, map);
+      (x.program.functional && functionalResult(x, s, pc, id, map)) ||
+      result(x, s, pc, contract, map);
     if (id === 131) traceReserve(x, s, map, s.regs[0]);
   }
   for (let r = 1; r <= 5; r++) s.regs[r] = UNINIT;
@@ -43,6 +60,7 @@ export function callHelper(x: Exec, s: PathState, pc: number, id: number): void 
 
 /** The functional model's result (sym-functional.ts), where it differs from the contract's. */
 function functionalResult(
+  x: Exec,
   s: PathState,
   pc: number,
   id: number,
@@ -54,7 +72,22 @@ function functionalResult(
     const record = nullable(s, pc, map.name, "ringbuf", size, true, reserveFailure(s, map.name));
     return record;
   }
+  if (id === 5) return clockResult(s, pc);
+  if (id === 123) return scalar(apply(ancestorCgroupFn, [numericOf(argReg(s, 1))]));
+  if (id === 113) readKernelInto(x, s, pc);
   return stableResult(id);
+}
+
+const numericOf = (v: SymValue): Term => (v.kind === "scalar" ? v.v : bv(0n, 64));
+
+/** bpf_probe_read_kernel(dst, n, src): dst[i] = kmem8(src + i) (sym-functional.ts). */
+function readKernelInto(x: Exec, s: PathState, pc: number): void {
+  const [dst, size, src] = [argReg(s, 1), constOf(argReg(s, 2)), argReg(s, 3)];
+  if (size === undefined || src.kind !== "scalar" || dst.kind !== "ptr") return;
+  for (let i = 0; i < size; i++) {
+    const byte = kernelByte(add(src.v, bv(BigInt(i), 64)));
+    storeValue(x, s, pc, dst, i, 1, scalar(byte), byte);
+  }
 }
 
 const argReg = (s: PathState, r: number): SymValue => s.regs[r] ?? UNINIT;

@@ -64,6 +64,8 @@ export interface Frame {
   readonly saved: readonly SymValue[];
   /** a bpf_loop callback's frame: its exit ends the path; the trace length at its call */
   readonly callback?: { readonly traceAt: number };
+  /** how many path conjuncts the caller had at the call */
+  readonly pathAtCall?: number;
 }
 
 export interface PathState {

@@ -22,6 +22,11 @@ export type TraceEvent =
       readonly bytes: Term;
     }
   | {
+      /** a call of bpf_ktime_get_ns: the n-th one on a path returns clockName(n) */
+      readonly kind: "clock";
+      readonly pc: number;
+    }
+  | {
       readonly kind: "map-write";
       readonly map: string;
       readonly pc: number;
