@@ -5,11 +5,15 @@ import { buildCfg, linkProgram } from "../cfg/index.js";
 import type { ObjectSpec } from "../object/index.js";
 import { prove, type Solver } from "../smt/index.js";
 import {
+  defaultContext,
   evalBool,
+  expandBpfLoops,
   explore,
   objectContext,
   type Assignment,
+  type Cut,
   type ExitRecord,
+  type LoopSite,
   type Obligation,
 } from "../vc/index.js";
 import { functionalObligations } from "./obligations.js";
@@ -35,22 +39,57 @@ export function functionalProblem(
   const prog = obj.programs.find((p) => p.name === spec.program);
   if (!prog) throw new Error(`spec: ${obj.fileName} has no program ${spec.program}`);
   const linked = linkProgram(obj, prog);
-  // Merging would mix the outputs of paths; the functional model keeps them apart.
+  // Paths are kept apart unless the spec asks for merging; merging joins
+  // only paths whose outputs so far are the same events (merge.ts).
   const context = objectContext(obj, prog, linked, {
     ctxSize,
     functional: true,
-    merge: false,
+    merge: spec.explore?.merge ?? false,
+    unroll: spec.explore?.unroll ?? defaultContext().unroll,
     maxPaths,
   });
-  const ex = explore(buildCfg(linked.insns), context);
+  const expanded = expandBpfLoops(linked.insns);
+  const cuts = lemmaCuts(spec, expanded.sites);
+  const ex = explore(buildCfg(expanded.insns), { ...context, cuts });
   return {
     program: spec.program,
-    functional: functionalObligations(spec, ex.exits),
-    safety: ex.obligations,
+    functional: [
+      ...ex.obligations.filter((o) => o.kind === "functional"),
+      ...functionalObligations(spec, ex.exits),
+    ],
+    safety: ex.obligations.filter((o) => o.kind !== "functional"),
     exits: ex.exits,
     paths: ex.paths,
     truncated: ex.truncated,
   };
+}
+
+/** The spec's lemmas as cuts at the slots where their loops end (and at their heads). */
+function lemmaCuts(spec: FunctionalSpec, sites: readonly LoopSite[]): Map<number, Cut[]> {
+  const cuts = new Map<number, Cut[]>();
+  const add = (cut: Cut) => cuts.set(cut.pc, [...(cuts.get(cut.pc) ?? []), cut]);
+  for (const lemma of spec.lemmas ?? []) {
+    const site = sites[lemma.site];
+    if (!site)
+      throw new Error(
+        `spec ${spec.program}: lemma ${lemma.name} names bpf_loop call ${lemma.site}, the program has ${sites.length}`,
+      );
+    const size = lemma.field.size;
+    if (size !== 1 && size !== 2 && size !== 4 && size !== 8)
+      throw new Error(`spec ${spec.program}: lemma ${lemma.name}: a field of ${size} bytes`);
+    const at = { reg: site.ctxReg, offset: lemma.field.offset, size } as const;
+    if (lemma.before)
+      add({
+        name: `${lemma.name}-before`,
+        pc: site.head,
+        ...at,
+        value: { reg: site.counterReg, at: lemma.before },
+      });
+    // The callback writes only through its ctx; with the field pinned, what
+    // the loop's paths did is no longer needed.
+    add({ name: lemma.name, pc: site.done, ...at, value: lemma.value, forgetCall: true });
+  }
+  return cuts;
 }
 
 export type ClauseResult =

@@ -3,6 +3,8 @@ export * from "./inputs.js";
 export * from "./spec.js";
 export * from "./obligations.js";
 export * from "./self-protect.js";
+export * from "./policy-model.js";
+export * from "./enforce-sock.js";
 export * from "./check-program.js";
 export * from "./mutants.js";
 export * from "./registry.js";

@@ -11,6 +11,9 @@ import {
   concat,
   helperResultName,
   ringbufFullName,
+  ancestorCgroupFn,
+  clockName,
+  kernelByte,
   BOOL,
   presentTerm,
   select,
@@ -65,3 +68,25 @@ export function mapField(map: string, key: Term, field: Field): Term {
 /** The n-th ring-buffer reservation of the run found the buffer full. */
 export const ringbufFull = (map: string, n: number): Term =>
   variable(ringbufFullName(map, n), BOOL);
+
+/** What the path's n-th bpf_ktime_get_ns returned. */
+export const clock = (n: number): Term => bvVar(clockName(n), 64);
+
+/** get_current_ancestor_cgroup_id(level). */
+export const cgroupAncestor = (level: number): Term =>
+  apply(ancestorCgroupFn, [bv(BigInt(level), 64)]);
+
+/** n bytes of kernel memory at addr as bpf_probe_read_kernel copies them, little-endian. */
+export function kernelRead(addr: Term, n: number): Term {
+  let v = kernelByte(addr);
+  for (let i = 1; i < n; i++) v = concat(kernelByte(add(addr, bv(BigInt(i), 64))), v);
+  return v;
+}
+
+/** n bytes at off of a global data section (.rodata: what the loader set). */
+export function globalBytes(section: string, off: number, n: number): Term {
+  const bytes = variable(`bytes:global:${section}`, arraySort(64, 8));
+  let v = select(bytes, bv(BigInt(off), 64));
+  for (let i = 1; i < n; i++) v = concat(select(bytes, bv(BigInt(off + i), 64)), v);
+  return v;
+}

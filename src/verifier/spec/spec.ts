@@ -24,4 +24,28 @@ export interface Clause {
 export interface FunctionalSpec {
   readonly program: string;
   readonly clauses: readonly Clause[];
+  /**
+   * How to explore the program for this spec: merge paths at joins (only
+   * paths with the same outputs so far merge) and how often a path may enter
+   * a loop head (bpf_loop's trampoline loop included). Default: no merging,
+   * the executor's usual bound.
+   */
+  readonly explore?: { readonly merge?: boolean; readonly unroll?: number };
+  /** intermediate facts, each proved where it is stated and then used (vc/cut.ts) */
+  readonly lemmas?: readonly LoopLemma[];
+}
+
+/**
+ * When the `site`-th bpf_loop call of the program (in program order) has
+ * run, `field` of the struct its ctx points to holds `value`; and, when
+ * given, before each iteration it holds what `before` says. Each is proved
+ * where it is stated, assuming the ones before it.
+ */
+export interface LoopLemma {
+  readonly name: string;
+  readonly site: number;
+  readonly field: Field;
+  readonly value: Term;
+  /** before iteration k (from 0), `field` holds before(k): the loop invariant */
+  readonly before?: (k: number) => Term | undefined;
 }
