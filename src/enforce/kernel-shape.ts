@@ -11,7 +11,7 @@ export interface KernelShape {
   readonly setattrDentryArg: number;
   /** Context slot of security_bpf's prior verdict: its argument count (a `bool kernel` came last since 6.x). */
   readonly bpfVerdictArg: number;
-  /** The path_* hooks enforce_file hands mounts over with that this kernel has (CONFIG_SECURITY_PATH). */
+  /** Which of PATH_HOOKS this kernel has: all of them with CONFIG_SECURITY_PATH, none without. */
   readonly pathHooks: ReadonlySet<string>;
 }
 
