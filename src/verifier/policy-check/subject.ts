@@ -39,9 +39,11 @@ export class SubjectEncoding {
   }
 
   static forPolicy(tables: ImageTables, policy: Policy): SubjectEncoding {
-    const idents = [...tables.rules.values()]
-      .flat()
-      .map((r) => ({ kind: r.identKind, ident: r.ident }));
+    const keys = [
+      ...[...tables.rules.values()].flat(),
+      ...tables.net.entries.map((e) => e.subject),
+    ];
+    const idents = keys.map((r) => ({ kind: r.identKind, ident: r.ident }));
     return new SubjectEncoding(tables, buildDomains(policy, tables, idents));
   }
 

@@ -1,7 +1,8 @@
 // validateImage: proves, before a compiled policy is written into the kernel,
 // that the decision its map contents encode equals decide(policy, request)
 // for every request of the classes the kernel decides from the maps. The
-// request space is cut into positions (positions.ts); per position both
+// request space is cut into positions (positions.ts; the network class in
+// net-levels.ts or net-addresses.ts); per position both
 // sides are first-match lists over the symbolic subject, and the solver
 // shows that no subject makes them differ. Many positions go into one query;
 // positions that print alike are solved once. A disagreement comes back as a
@@ -15,15 +16,14 @@ import type { SubjectIdentity } from "../../policy/request.js";
 import { parseSExprs, literalValue } from "../smt/sexpr.js";
 import type { ScriptSolver } from "../smt/solver.js";
 import { Confirmer, type Difference } from "./counterexample.js";
-import { requestAt } from "./position-request.js";
+import { requestAt, type Position } from "./position-request.js";
 import { readTables } from "./image-tables.js";
-import {
-  CHECKED_CLASSES,
-  PositionBuilder,
-  type Position,
-  type PositionProblem,
-} from "./positions.js";
+import { CHECKED_CLASSES, PositionBuilder } from "./positions.js";
+import type { PositionProblem, PositionSource } from "./position-source.js";
 import type { ImageTables } from "./image-tables.js";
+import { NetIndex } from "./net-index.js";
+import { NetLevels } from "./net-levels.js";
+import { NetAddresses } from "./net-addresses.js";
 import { encodeProblem, type EncodedProblem } from "./problem-smt.js";
 import { lemmaKey, lemmasFor, type Lemma } from "./lemmas.js";
 import { definitionLines } from "./smt-text.js";
@@ -41,6 +41,8 @@ export interface ValidationStats {
   /** distinct whole-position formulas sent to the solver (positions the lemmas do not cover) */
   readonly problems: number;
   readonly queries: number;
+  /** the network part: its positions (counted in `positions` too) and how they were cut */
+  readonly network: { readonly positions: number; readonly by: NetworkCut };
   readonly solver: string;
   /** time spent waiting for the solver */
   readonly solverMs: number;
@@ -48,6 +50,13 @@ export interface ValidationStats {
   /** what the proof does not cover, in words */
   readonly notChecked: readonly string[];
 }
+
+/**
+ * levels: one position per named prefix (net-levels.ts); addresses: one per
+ * class of destinations, the exact check (net-addresses.ts), for an image that
+ * is not levelled or when a disagreement between levels names no real request.
+ */
+export type NetworkCut = "levels" | "addresses" | "levels, then addresses";
 
 export type ValidationResult =
   | ({ readonly kind: "valid" } & ValidationStats)
@@ -69,9 +78,41 @@ const LEMMA_BATCH = 200_000;
 const ATTEMPTS = 3;
 
 interface Pending {
+  readonly source: PositionSource;
   readonly problem: PositionProblem;
   readonly encoded: EncodedProblem;
 }
+
+/** What proving needs besides the positions: the solver, and the concrete check. */
+interface Prover {
+  readonly subject: SubjectEncoding;
+  readonly confirmer: Confirmer;
+  readonly solverName: string;
+  readonly batchChars: number;
+  readonly run: (text: string) => Promise<Answer>;
+}
+
+interface Counts {
+  readonly positions: number;
+  readonly identical: number;
+  readonly lemmas: number;
+  readonly problems: number;
+  readonly queries: number;
+}
+
+type Proof =
+  | ({ readonly kind: "proved" } & Counts)
+  | { readonly kind: "refuted"; readonly result: ValidationResult }
+  /** the solver found a disagreement that no request of the positions shows */
+  | { readonly kind: "unconfirmed"; readonly reason: string };
+
+const add = (a: Counts, b: Counts): Counts => ({
+  positions: a.positions + b.positions,
+  identical: a.identical + b.identical,
+  lemmas: a.lemmas + b.lemmas,
+  problems: a.problems + b.problems,
+  queries: a.queries + b.queries,
+});
 
 export async function validateImage(
   policy: Policy,
@@ -87,8 +128,6 @@ export async function validateImage(
   const subject = SubjectEncoding.forPolicy(tables, policy);
   const byDefault = checkDefaults(confirmer, subject.subjectFrom(new Map()), fresh);
   if (byDefault !== null) return { kind: "differs", ...byDefault };
-  const builder = new PositionBuilder(policy, tables, subject, fresh);
-  const c = collect(builder);
   const solver = options.solver ?? (await import("../smt/z3-embedded.js")).embeddedZ3Script();
   let solverMs = 0;
   // The wasm z3 now and then reads a script garbled (z3-embedded.ts): any
@@ -103,41 +142,90 @@ export async function validateImage(
     }
     return r;
   };
-  const lemmas = await proveLemmas(c, builder, subject, run);
+  const prover: Prover = {
+    subject,
+    confirmer,
+    solverName: solver.name,
+    batchChars: options.batchChars ?? DEFAULT_BATCH_CHARS,
+    run,
+  };
+  const rest = await prove(new PositionBuilder(policy, tables, subject, fresh), prover);
+  if (rest.kind !== "proved") return finalResult(rest);
+  const net = await proveNetwork(policy, tables, prover);
+  if (net.proof.kind !== "proved") return finalResult(net.proof);
+  // Last: a concrete request from a position is the better report when there is one.
+  const defaults = defaultsProblem(policy, tables);
+  if (defaults !== null) return { kind: "malformed", reason: defaults };
+  const counts = add(rest, net.proof);
+  return {
+    kind: "valid",
+    rules: policy.rules.length,
+    entries: image.rules.length + image.net.length,
+    ...counts,
+    network: { positions: net.proof.positions, by: net.by },
+    solver: solver.name,
+    solverMs,
+    ms: performance.now() - t0,
+    notChecked: notChecked(policy),
+  };
+}
+
+function finalResult(p: Exclude<Proof, { kind: "proved" }>): ValidationResult {
+  return p.kind === "refuted" ? p.result : { kind: "unknown", reason: p.reason };
+}
+
+/**
+ * By levels when the image is levelled; by classes of destinations when it is
+ * not, or when the solver's disagreement between levels shows on no address
+ * tried (a level is reached only where nothing deeper matches).
+ */
+async function proveNetwork(
+  policy: Policy,
+  tables: ImageTables,
+  prover: Prover,
+): Promise<{ proof: Proof; by: NetworkCut }> {
+  const index = new NetIndex(policy, tables.net);
+  const exact = () => prove(new NetAddresses(policy, tables, prover.subject, index), prover);
+  if (tables.net.notLevelled !== null) return { proof: await exact(), by: "addresses" };
+  const levels = await prove(new NetLevels(policy, tables, prover.subject, index), prover);
+  if (levels.kind !== "unconfirmed") return { proof: levels, by: "levels" };
+  return { proof: await exact(), by: "levels, then addresses" };
+}
+
+async function prove(source: PositionSource, prover: Prover): Promise<Proof> {
+  const c = collect(source);
+  const lemmas = await proveLemmas(c, source, prover);
   if (lemmas.failed !== null)
-    return { kind: "unknown", reason: `${solver.name}: ${lemmas.failed}` };
+    return {
+      kind: "refuted",
+      result: { kind: "unknown", reason: `${prover.solverName}: ${lemmas.failed}` },
+    };
   let queries = lemmas.queries;
   const whole = [...c.whole.values()].map((p) => ({ ...p, size: p.encoded.differs.length }));
-  for (const batch of batches(whole, options.batchChars ?? DEFAULT_BATCH_CHARS)) {
+  for (const batch of batches(whole, prover.batchChars)) {
     queries++;
     const deps = new Set(batch.flatMap((p) => [...p.encoded.deps]));
-    const r = await run(
+    const r = await prover.run(
       script(
-        subject,
+        prover.subject,
         deps,
         batch.map((p) => p.encoded.differs),
       ),
     );
-    if (r.kind === "unknown") return { kind: "unknown", reason: `${solver.name}: ${r.reason}` };
-    if (r.kind === "sat")
-      return confirmed(batch, subject.subjectFrom(r.values), confirmer, fresh, solver.name);
+    if (r.kind === "unknown")
+      return {
+        kind: "refuted",
+        result: { kind: "unknown", reason: `${prover.solverName}: ${r.reason}` },
+      };
+    if (r.kind === "sat") return confirmed(batch, prover.subject.subjectFrom(r.values), prover);
   }
-  // Last: a concrete request from a position is the better report when there is one.
-  const defaults = defaultsProblem(policy, tables);
-  if (defaults !== null) return { kind: "malformed", reason: defaults };
   return {
-    kind: "valid",
-    rules: policy.rules.length,
-    entries: image.rules.length,
+    kind: "proved",
     positions: c.positions,
     identical: c.identical,
     lemmas: c.lemmas.size,
     problems: whole.length,
     queries,
-    solver: solver.name,
-    solverMs,
-    ms: performance.now() - t0,
-    notChecked: notChecked(policy),
   };
 }
 
@@ -150,7 +238,7 @@ interface Collected {
   readonly whole: Map<string, Pending>;
 }
 
-function collect(builder: PositionBuilder): Collected {
+function collect(source: PositionSource): Collected {
   const c: Collected = {
     positions: 0,
     identical: 0,
@@ -160,8 +248,8 @@ function collect(builder: PositionBuilder): Collected {
   };
   let identical = 0;
   let positions = 0;
-  for (const position of builder.positions()) {
-    const problem = builder.problem(position);
+  for (const position of source.positions()) {
+    const problem = source.problem(position);
     if (problem.kernel.length === 0 && problem.decide.length === 0) continue;
     positions++;
     const encoded = encodeProblem(problem);
@@ -170,7 +258,7 @@ function collect(builder: PositionBuilder): Collected {
       continue;
     }
     const lemmas = lemmasFor(problem);
-    if (lemmas === null) c.whole.set(encoded.signature, { problem, encoded });
+    if (lemmas === null) c.whole.set(encoded.signature, { source, problem, encoded });
     else {
       lemmas.forEach((l) => c.lemmas.set(lemmaKey(l), l));
       c.byLemmas.push({ position: problem.position, keys: lemmas.map(lemmaKey) });
@@ -182,9 +270,8 @@ function collect(builder: PositionBuilder): Collected {
 /** Proves the lemmas; positions resting on one the solver could not prove are solved whole. */
 async function proveLemmas(
   c: Collected,
-  builder: PositionBuilder,
-  subject: SubjectEncoding,
-  run: (text: string) => Promise<Answer>,
+  source: PositionSource,
+  prover: Prover,
 ): Promise<{ queries: number; failed: string | null }> {
   const all = [...c.lemmas.entries()];
   let queries = 0;
@@ -196,15 +283,15 @@ async function proveLemmas(
     queries++;
     const deps = new Set(batch.flatMap((b) => b.l.deps));
     const differs = batch.map((b) => `(distinct ${b.l.kernel} ${b.l.decide})`);
-    const r = await run(script(subject, deps, differs));
+    const r = await prover.run(script(prover.subject, deps, differs));
     if (r.kind === "unknown") return { queries, failed: r.reason };
     if (r.kind === "sat") batch.forEach((b) => unproved.add(b.k));
   }
   for (const { position, keys } of c.byLemmas)
     if (keys.some((k) => unproved.has(k))) {
-      const problem = builder.problem(position);
+      const problem = source.problem(position);
       const encoded = encodeProblem(problem);
-      c.whole.set(encoded.signature, { problem, encoded });
+      c.whole.set(encoded.signature, { source, problem, encoded });
     }
   return { queries, failed: null };
 }
@@ -277,20 +364,15 @@ function readAnswer(text: string, variables: readonly string[]): Answer {
   return { kind: "sat", values };
 }
 
-function confirmed(
-  batch: readonly Pending[],
-  subject: SubjectIdentity,
-  confirmer: Confirmer,
-  fresh: FileKey,
-  solver: string,
-): ValidationResult {
-  for (const { problem } of batch) {
-    const d = confirmer.check(requestAt(problem.position, subject, fresh));
-    if (d !== null) return { kind: "differs", ...d };
-  }
+function confirmed(batch: readonly Pending[], subject: SubjectIdentity, prover: Prover): Proof {
+  for (const { source, problem } of batch)
+    for (const request of source.requests(problem.position, subject)) {
+      const d = prover.confirmer.check(request);
+      if (d !== null) return { kind: "refuted", result: { kind: "differs", ...d } };
+    }
   return {
-    kind: "unknown",
-    reason: `${solver}: a disagreement the concrete check does not confirm (policy check encoding): subject ${JSON.stringify(subject, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}, ${batch.length} position(s) from ${JSON.stringify(batch[0]?.problem.position, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}`,
+    kind: "unconfirmed",
+    reason: `${prover.solverName}: a disagreement the concrete check does not confirm (policy check encoding): subject ${JSON.stringify(subject, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}, ${batch.length} position(s) from ${JSON.stringify(batch[0]?.problem.position, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}`,
   };
 }
 
