@@ -5,9 +5,12 @@
 // the port and protocol gives the key's score; otherwise on below the
 // value's prefix, at most bits + 1 lookups), and the best key wins. The
 // decide() side ranks every rule naming one of the prefixes with decide()'s
-// own resourceRank at the class's address. Used when the image is not
-// levelled, or when a disagreement between levels names no real request.
-import { bitsOf, type Cidr } from "../../policy/cidr.js";
+// own resourceRank at the class's address. Used for the classes below the
+// prefixes that net-levels.ts cannot settle: those with an entry that is not
+// levelled, and those where the solver found a disagreement that no
+// destination tried shows (a level is reached only where nothing deeper
+// matches).
+import { bitsOf } from "../../policy/cidr.js";
 import { resourceRank } from "../../policy/match.js";
 import type { Policy, Rule } from "../../policy/model.js";
 import type { Protocol } from "../../policy/schema-resources.js";
@@ -15,7 +18,7 @@ import type { Request, SubjectIdentity } from "../../policy/request.js";
 import { decideCandidates, kernelCandidates, type RuleMatch } from "./candidates.js";
 import type { ImageTables, RuleRow } from "./image-tables.js";
 import type { NetIndex } from "./net-index.js";
-import { bestRow, protocolPorts } from "./net-space.js";
+import { bestRow, keyOf, protocolPorts } from "./net-space.js";
 import type { NetEntry } from "./net-tables.js";
 import { netRequest, type NetPosition, type Position } from "./position-request.js";
 import type { PositionProblem, PositionSource } from "./position-source.js";
@@ -43,14 +46,23 @@ function walk(
   return 0n;
 }
 
+interface AddressRows {
+  readonly key: string;
+  readonly byKey: readonly (readonly NetEntry[])[];
+  readonly rules: readonly Rule[];
+}
+
 export class NetAddresses implements PositionSource {
   private readonly anySubject: SubjectIdentity;
+  private last: AddressRows | null = null;
 
   constructor(
     private readonly policy: Policy,
     private readonly tables: ImageTables,
     private readonly subject: SubjectEncoding,
     private readonly index: NetIndex,
+    /** the classes to check: those with one of these CIDRs (cidrKey) among their prefixes */
+    private readonly below: ReadonlySet<string>,
   ) {
     this.anySubject = subject.subjectFrom(new Map());
   }
@@ -59,6 +71,7 @@ export class NetAddresses implements PositionSource {
     for (const family of [4, 6] as const)
       for (const k of this.index.space.classes(family)) {
         const deepest = k.chain[0];
+        if (!k.chain.some((c) => this.below.has(keyOf(c)))) continue;
         if (deepest === undefined) continue; // nothing named: the default on both sides
         const ranges = k.chain.flatMap((c) => this.index.rangesAt(c));
         for (const { protocol, port } of protocolPorts(ranges))
@@ -76,15 +89,35 @@ export class NetAddresses implements PositionSource {
   problem(position: Position): PositionProblem {
     if (position.kind !== "net-address")
       throw new Error(`internal: policy check: a ${position.kind} position among the addresses`);
-    const chain = this.index.space.chain(position.family, position.addr);
+    const k = this.addressClass(position);
+    const bits = bitsOf(position.family);
+    const rows: RuleRow[] = [];
+    for (const entries of k.byKey) {
+      const score = walk(entries, bits, position.protocol, position.port);
+      if (score !== 0n) rows.push({ ...(entries[0] as NetEntry).subject, score });
+    }
+    const request = netRequest(position, position.addr, this.anySubject);
+    const matches: RuleMatch[] = [];
+    for (const rule of k.rules) {
+      const rank = resourceRank(rule.resource, request);
+      if (rank !== null) matches.push({ rule, resourceRank: rank });
+    }
     return {
       position,
-      kernel: kernelCandidates(this.tables, this.subject, this.kernelRows(position, chain)),
-      decide: decideCandidates(this.policy, this.subject, this.matches(position, chain)),
+      kernel: kernelCandidates(this.tables, this.subject, rows),
+      decide: decideCandidates(this.policy, this.subject, matches),
     };
   }
 
-  private kernelRows(p: NetPosition, chain: readonly Cidr[]): RuleRow[] {
+  /**
+   * The class's entries by subject key (each list deepest first, as the walk
+   * meets them) and the rules naming one of its prefixes. Positions come
+   * class by class: the last is kept.
+   */
+  private addressClass(p: NetPosition): AddressRows {
+    const key = `${p.family}/${p.addr}`;
+    if (this.last?.key === key) return this.last;
+    const chain = this.index.space.chain(p.family, p.addr);
     const byKey = new Map<string, NetEntry[]>();
     for (const c of chain)
       for (const e of this.index.entriesAt(c)) {
@@ -92,23 +125,10 @@ export class NetAddresses implements PositionSource {
         if (list === undefined) byKey.set(subjectKey(e), [e]);
         else list.push(e);
       }
-    const rows: RuleRow[] = [];
-    for (const entries of byKey.values()) {
-      const score = walk(entries, bitsOf(p.family), p.protocol, p.port);
-      if (score !== 0n) rows.push({ ...(entries[0] as NetEntry).subject, score });
-    }
-    return rows;
-  }
-
-  private matches(p: NetPosition, chain: readonly Cidr[]): RuleMatch[] {
-    const rules = new Set<Rule>(chain.flatMap((c) => this.index.rulesAt(c)));
-    const request = netRequest(p, p.addr, this.anySubject);
-    const out: RuleMatch[] = [];
-    for (const rule of [...rules].sort((a, b) => a.index - b.index)) {
-      const rank = resourceRank(rule.resource, request);
-      if (rank !== null) out.push({ rule, resourceRank: rank });
-    }
-    return out;
+    const rules = [...new Set(chain.flatMap((c) => this.index.rulesAt(c)))];
+    rules.sort((a, b) => a.index - b.index);
+    this.last = { key, byKey: [...byKey.values()], rules };
+    return this.last;
   }
 
   requests(position: Position, subject: SubjectIdentity): Request[] {

@@ -96,13 +96,28 @@ export class AddressSpace {
     return out;
   }
 
-  /** Addresses of the classes inside `c` (reachable ones), those `c` is the deepest of first. */
-  inside(c: Cidr): bigint[] {
-    const all = this.classes(c.family).filter((k) => contains(c, k.addr));
-    const own = new Set(
-      all.filter((k) => k.chain[0] !== undefined && keyOf(k.chain[0]) === keyOf(c)),
-    );
-    return [...own, ...all.filter((k) => !own.has(k))].map((k) => k.addr);
+  /**
+   * Addresses of up to `limit` classes inside `c` (reachable ones), those
+   * `c` is the deepest named prefix of first.
+   */
+  inside(c: Cidr, limit: number): bigint[] {
+    const all = this.classes(c.family);
+    let lo = 0;
+    for (let hi = all.length; lo < hi;) {
+      const mid = (lo + hi) >> 1;
+      if ((all[mid] as AddressClass).addr < c.addr) lo = mid + 1;
+      else hi = mid;
+    }
+    const own: bigint[] = [];
+    const below: bigint[] = [];
+    for (let i = lo; i < all.length && own.length < limit; i++) {
+      const k = all[i] as AddressClass;
+      if (!contains(c, k.addr)) break;
+      const mine = k.chain[0] !== undefined && keyOf(k.chain[0]) === keyOf(c);
+      if (mine) own.push(k.addr);
+      else if (below.length < limit) below.push(k.addr);
+    }
+    return [...own, ...below].slice(0, limit);
   }
 }
 

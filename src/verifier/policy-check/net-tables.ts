@@ -37,12 +37,13 @@ export interface NetTables {
   /** entries by their CIDR (cidrKey) */
   readonly byCidr: ReadonlyMap<string, readonly NetEntry[]>;
   /**
-   * Null when every entry's walk goes on at its own prefix and every row's
-   * score ranks it at that prefix (floor(resource / 4) = prefix): then a
-   * deeper match always outscores a shallower one, for every subject key
-   * (net-levels.ts relies on it). Otherwise why not.
+   * The CIDRs (cidrKey) with an entry that is not levelled: its walk goes on
+   * at a prefix other than its own, or a row's score ranks it at another
+   * prefix. Where every entry is levelled (floor(resource / 4) = prefix, as
+   * the compiler writes them), a deeper match outscores every shallower one,
+   * for every subject key, which net-levels.ts relies on.
    */
-  readonly notLevelled: string | null;
+  readonly unlevelled: ReadonlySet<string>;
 }
 
 export type NetTablesResult =
@@ -90,20 +91,15 @@ function readEntry(e: MapEntry): Read {
   return { kind: "entry", entry };
 }
 
-/** Why `e` breaks the levelled order (see NetTables.notLevelled), or null. */
-function levelBreak(e: NetEntry): string | null {
-  if (e.valuePrefix !== e.prefix) return `its value says prefix ${e.valuePrefix}`;
-  const off = e.rows.find((p) => Number(p.score >> 48n) >> 2 !== e.prefix);
-  return off === undefined
-    ? null
-    : `a row's score ranks it at prefix ${Number(off.score >> 48n) >> 2}`;
-}
+/** Whether `e` keeps the levelled order (see NetTables.unlevelled). */
+const levelled = (e: NetEntry): boolean =>
+  e.valuePrefix === e.prefix && e.rows.every((p) => Number(p.score >> 48n) >> 2 === e.prefix);
 
 export function readNetTables(net: readonly MapEntry[]): NetTablesResult {
   const seen = new Set<string>();
   const entries: NetEntry[] = [];
   const byCidr = new Map<string, NetEntry[]>();
-  let notLevelled: string | null = null;
+  const unlevelled = new Set<string>();
   for (const [i, e] of net.entries()) {
     if (e.key.length !== NET_KEY_SIZE || e.value.length !== NET_VALUE_SIZE)
       return {
@@ -122,8 +118,7 @@ export function readNetTables(net: readonly MapEntry[]): NetTablesResult {
     const list = byCidr.get(key);
     if (list === undefined) byCidr.set(key, [entry]);
     else list.push(entry);
-    const broken: string | null = notLevelled === null ? levelBreak(entry) : null;
-    if (broken !== null) notLevelled = `pw_net entry ${i}: ${broken}`;
+    if (!levelled(entry)) unlevelled.add(key);
   }
-  return { kind: "ok", net: { entries, byCidr, notLevelled } };
+  return { kind: "ok", net: { entries, byCidr, unlevelled } };
 }
