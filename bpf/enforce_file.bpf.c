@@ -2,9 +2,10 @@
 /* enforce_file: the files class of a compiled policy (docs/enforcement.md).
  * Every hook names the dentry the operation is about and whether it is the
  * file itself or the directory an entry is created in; the decision is the
- * same walk for all (pw_policy_decide.h). Only the hooks given a file know
- * its mount, so only their walk goes on above the file's filesystem; the
- * inode hooks get a dentry alone. The policy lives in maps only. */
+ * same walk for all (pw_policy_decide.h), going on above the file's
+ * filesystem where the mount is known: the hooks given a file know it, the
+ * inode hooks take it from the hint the path_* hook of the same system call
+ * left (pw_mount_hint.h). The policy lives in maps only. */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_tracing.h>
@@ -13,6 +14,7 @@
 #include "pw_policy_maps.h"
 #include "pw_policy_decide.h"
 #include "pw_policy_report.h"
+#include "pw_mount_hint.h"
 
 #define FMODE_READ 0x1
 #define FMODE_WRITE 0x2
@@ -32,18 +34,20 @@ static __always_inline void pw_name(struct pw_req *r, struct dentry *d)
 	r->dev = inode ? BPF_CORE_READ(inode, i_sb, s_dev) : 0;
 }
 
-/* An operation on the entry d itself (its inode and its directories). */
-static __always_inline int pw_on_entry(struct dentry *d, __u32 op, __u32 hook)
+/* An operation on the entry d itself (its inode and its directories),
+ * reached through mnt (NULL: unknown, the walk ends at d's filesystem root). */
+static __always_inline int pw_on_entry(struct dentry *d, struct vfsmount *mnt, __u32 op,
+				       __u32 hook)
 {
 	struct pw_req r = {};
 
 	pw_begin(&r, PW_CLASS_FILES);
 	pw_name(&r, d);
-	return pw_finish(&r, hook, pw_file_score(&r, d, NULL, op, 0));
+	return pw_finish(&r, hook, pw_file_score(&r, d, mnt, op, 0));
 }
 
 /* Creating the entry d: decided on its directory, the request has no file. */
-static __always_inline int pw_on_create(struct dentry *d, __u32 hook)
+static __always_inline int pw_on_create(struct dentry *d, struct vfsmount *mnt, __u32 hook)
 {
 	struct dentry *dir = BPF_CORE_READ(d, d_parent);
 	struct pw_req r = {};
@@ -51,7 +55,7 @@ static __always_inline int pw_on_create(struct dentry *d, __u32 hook)
 	pw_begin(&r, PW_CLASS_FILES);
 	r.op = PW_OP_CREATE;
 	pw_name(&r, dir);
-	return pw_finish(&r, hook, pw_file_score(&r, dir, NULL, PW_OP_CREATE, 1));
+	return pw_finish(&r, hook, pw_file_score(&r, dir, mnt, PW_OP_CREATE, 1));
 }
 
 /* An open (or a received fd): read and write are separate requests, both must pass.
@@ -91,66 +95,78 @@ int BPF_PROG(pw_file_receive, struct file *file, int ret)
 SEC("lsm/inode_create")
 int BPF_PROG(pw_inode_create, struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
 {
-	return ret ? ret : pw_on_create(dentry, PW_EH_INODE_CREATE);
+	return ret ? ret : pw_on_create(dentry, pw_hinted_mount(dentry, 0), PW_EH_INODE_CREATE);
 }
 
 SEC("lsm/inode_mkdir")
 int BPF_PROG(pw_inode_mkdir, struct inode *dir, struct dentry *dentry, umode_t mode, int ret)
 {
-	return ret ? ret : pw_on_create(dentry, PW_EH_INODE_MKDIR);
+	return ret ? ret : pw_on_create(dentry, pw_hinted_mount(dentry, 0), PW_EH_INODE_MKDIR);
 }
 
 SEC("lsm/inode_symlink")
 int BPF_PROG(pw_inode_symlink, struct inode *dir, struct dentry *dentry, const char *name, int ret)
 {
-	return ret ? ret : pw_on_create(dentry, PW_EH_INODE_SYMLINK);
+	return ret ? ret : pw_on_create(dentry, pw_hinted_mount(dentry, 0), PW_EH_INODE_SYMLINK);
 }
 
 SEC("lsm/inode_mknod")
 int BPF_PROG(pw_inode_mknod, struct inode *dir, struct dentry *dentry, umode_t mode, dev_t dev,
 	     int ret)
 {
-	return ret ? ret : pw_on_create(dentry, PW_EH_INODE_MKNOD);
+	return ret ? ret : pw_on_create(dentry, pw_hinted_mount(dentry, 0), PW_EH_INODE_MKNOD);
 }
 
 SEC("lsm/inode_unlink")
 int BPF_PROG(pw_inode_unlink, struct inode *dir, struct dentry *dentry, int ret)
 {
-	return ret ? ret : pw_on_entry(dentry, PW_OP_DELETE, PW_EH_INODE_UNLINK);
+	return ret ? ret : pw_on_entry(dentry, pw_hinted_mount(dentry, 0), PW_OP_DELETE,
+					   PW_EH_INODE_UNLINK);
 }
 
 SEC("lsm/inode_rmdir")
 int BPF_PROG(pw_inode_rmdir, struct inode *dir, struct dentry *dentry, int ret)
 {
-	return ret ? ret : pw_on_entry(dentry, PW_OP_DELETE, PW_EH_INODE_RMDIR);
+	return ret ? ret : pw_on_entry(dentry, pw_hinted_mount(dentry, 0), PW_OP_DELETE,
+					   PW_EH_INODE_RMDIR);
 }
 
 /* A rename is rename on the source and create in the destination directory;
- * RENAME_EXCHANGE calls this hook once per direction. */
+ * RENAME_EXCHANGE calls this hook once per direction. Both ends are in one
+ * mount (the kernel refuses a rename across mounts with EXDEV first). */
 SEC("lsm/inode_rename")
 int BPF_PROG(pw_inode_rename, struct inode *old_dir, struct dentry *old_dentry,
 	     struct inode *new_dir, struct dentry *new_dentry, int ret)
 {
+	struct vfsmount *mnt;
+
 	if (ret)
 		return ret;
-	ret = pw_on_entry(old_dentry, PW_OP_RENAME, PW_EH_INODE_RENAME);
-	return ret ? ret : pw_on_create(new_dentry, PW_EH_INODE_RENAME);
+	mnt = pw_hinted_mount(old_dentry, 0);
+	ret = pw_on_entry(old_dentry, mnt, PW_OP_RENAME, PW_EH_INODE_RENAME);
+	return ret ? ret : pw_on_create(new_dentry, mnt, PW_EH_INODE_RENAME);
 }
 
+/* Link: the source and the new entry are in one mount too (EXDEV). */
 SEC("lsm/inode_link")
 int BPF_PROG(pw_inode_link, struct dentry *old_dentry, struct inode *dir, struct dentry *new_dentry,
 	     int ret)
 {
+	struct vfsmount *mnt;
+
 	if (ret)
 		return ret;
-	ret = pw_on_entry(old_dentry, PW_OP_LINK, PW_EH_INODE_LINK);
-	return ret ? ret : pw_on_create(new_dentry, PW_EH_INODE_LINK);
+	mnt = pw_hinted_mount(old_dentry, 0);
+	ret = pw_on_entry(old_dentry, mnt, PW_OP_LINK, PW_EH_INODE_LINK);
+	return ret ? ret : pw_on_create(new_dentry, mnt, PW_EH_INODE_LINK);
 }
 
-/* chmod, chown, utimes, truncate. Raw context: the argument list differs by kernel. */
+/* chmod, chown, utimes, truncate. Raw context: the argument list differs by
+ * kernel; the struct iattr comes right after the dentry. */
 SEC("lsm/inode_setattr")
 int pw_inode_setattr(unsigned long long *ctx)
 {
+	struct iattr *attr;
 	struct dentry *d;
 	int ret;
 
@@ -159,15 +175,115 @@ int pw_inode_setattr(unsigned long long *ctx)
 	if (setattr_dentry_arg) {
 		d = (struct dentry *)ctx[1];
 		barrier_var(d);
+		attr = (struct iattr *)ctx[2];
+		barrier_var(attr);
 		ret = (int)ctx[3];
 		barrier_var(ret);
 	} else {
 		d = (struct dentry *)ctx[0];
 		barrier_var(d);
+		attr = (struct iattr *)ctx[1];
+		barrier_var(attr);
 		ret = (int)ctx[2];
 		barrier_var(ret);
 	}
-	return ret ? ret : pw_on_entry(d, PW_OP_SETATTR, PW_EH_INODE_SETATTR);
+	if (ret)
+		return ret;
+	return pw_on_entry(d, pw_hinted_mount(d, BPF_CORE_READ(attr, ia_valid)), PW_OP_SETATTR,
+			   PW_EH_INODE_SETATTR);
+}
+
+/* The path_* hooks decide nothing: the kernel calls them just before the
+ * inode hook of the same operation, with the mount, which they hand over
+ * (pw_mount_hint.h). Each returns the verdict it was given. */
+
+SEC("lsm/path_mknod")
+int BPF_PROG(pw_path_mknod, const struct path *dir, struct dentry *dentry, umode_t mode,
+	     unsigned int dev, int ret)
+{
+	if (!ret)
+		pw_hint(BPF_CORE_READ(dir, mnt), dentry, NULL, 0);
+	return ret;
+}
+
+SEC("lsm/path_mkdir")
+int BPF_PROG(pw_path_mkdir, const struct path *dir, struct dentry *dentry, umode_t mode, int ret)
+{
+	if (!ret)
+		pw_hint(BPF_CORE_READ(dir, mnt), dentry, NULL, 0);
+	return ret;
+}
+
+SEC("lsm/path_symlink")
+int BPF_PROG(pw_path_symlink, const struct path *dir, struct dentry *dentry, const char *old_name,
+	     int ret)
+{
+	if (!ret)
+		pw_hint(BPF_CORE_READ(dir, mnt), dentry, NULL, 0);
+	return ret;
+}
+
+SEC("lsm/path_unlink")
+int BPF_PROG(pw_path_unlink, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (!ret)
+		pw_hint(BPF_CORE_READ(dir, mnt), dentry, NULL, 0);
+	return ret;
+}
+
+SEC("lsm/path_rmdir")
+int BPF_PROG(pw_path_rmdir, const struct path *dir, struct dentry *dentry, int ret)
+{
+	if (!ret)
+		pw_hint(BPF_CORE_READ(dir, mnt), dentry, NULL, 0);
+	return ret;
+}
+
+/* Called once, RENAME_EXCHANGE included (the flags say which): the inode
+ * hook's calls in either direction name the same two dentries. */
+SEC("lsm/path_rename")
+int BPF_PROG(pw_path_rename, const struct path *old_dir, struct dentry *old_dentry,
+	     const struct path *new_dir, struct dentry *new_dentry, unsigned int flags, int ret)
+{
+	if (!ret)
+		pw_hint(BPF_CORE_READ(old_dir, mnt), old_dentry, new_dentry, 0);
+	return ret;
+}
+
+SEC("lsm/path_link")
+int BPF_PROG(pw_path_link, struct dentry *old_dentry, const struct path *new_dir,
+	     struct dentry *new_dentry, int ret)
+{
+	if (!ret)
+		pw_hint(BPF_CORE_READ(new_dir, mnt), old_dentry, new_dentry, 0);
+	return ret;
+}
+
+SEC("lsm/path_chmod")
+int BPF_PROG(pw_path_chmod, const struct path *path, umode_t mode, int ret)
+{
+	if (!ret)
+		pw_hint(BPF_CORE_READ(path, mnt), BPF_CORE_READ(path, dentry), NULL, PW_ATTR_MODE);
+	return ret;
+}
+
+/* kuid_t and kgid_t are one-word structs; BPF_PROG takes them as words. */
+SEC("lsm/path_chown")
+int BPF_PROG(pw_path_chown, const struct path *path, __u32 uid, __u32 gid, int ret)
+{
+	if (!ret)
+		pw_hint(BPF_CORE_READ(path, mnt), BPF_CORE_READ(path, dentry), NULL, PW_ATTR_CHOWN);
+	return ret;
+}
+
+/* truncate(2); on 6.1 also ftruncate(2) and O_TRUNC (later kernels send
+ * those through file_truncate, which is not hooked: no hint, no crossing). */
+SEC("lsm/path_truncate")
+int BPF_PROG(pw_path_truncate, const struct path *path, int ret)
+{
+	if (!ret)
+		pw_hint(BPF_CORE_READ(path, mnt), BPF_CORE_READ(path, dentry), NULL, PW_ATTR_SIZE);
+	return ret;
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";

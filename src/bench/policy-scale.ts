@@ -2,7 +2,9 @@
 // the checker's output (no YAML): a directory forest, pools of users,
 // groups, cgroups and executables, and rules drawn over them. "mixed" draws
 // every rule independently (few rules share a shape); "per-user" is the
-// regular shape of generated policies (one user, one file, read+write).
+// regular shape of generated policies (one user, one file, read+write);
+// "network" is network rules only, over a nested address plan
+// (policy-scale-net.ts).
 import type { FileKey } from "../abi/file-key.js";
 import { prng, type Rng } from "../compile/random-world.js";
 import {
@@ -16,8 +18,9 @@ import {
   type Subject,
 } from "../policy/model.js";
 import { FILE_OPERATIONS, RESOURCE_KEYS } from "../policy/schema-resources.js";
+import { networkRule } from "./policy-scale-net.js";
 
-export type ScaleShape = "mixed" | "per-user";
+export type ScaleShape = "mixed" | "per-user" | "network";
 
 interface Pools {
   readonly files: readonly FileKey[];
@@ -69,15 +72,17 @@ function targets(r: Rng, p: Pools): FileTarget[] {
   );
 }
 
+function subjects(r: Rng, p: Pools): Subject[] {
+  return r.chance(0.3) ? [EVERYONE] : Array.from({ length: 1 + r.int(2) }, () => subject(r, p));
+}
+
 function mixedRule(r: Rng, p: Pools, index: number): Rule {
   const ops = FILE_OPERATIONS.filter(() => r.chance(0.4));
   return {
     id: `r${index}`,
     index,
     action: r.pick<Action>(["allow", "deny", "audit"]),
-    subjects: r.chance(0.3)
-      ? [EVERYONE]
-      : Array.from({ length: 1 + r.int(2) }, () => subject(r, p)),
+    subjects: subjects(r, p),
     resource: r.chance(0.85)
       ? { kind: "files", targets: targets(r, p), operations: ops.length > 0 ? ops : ["read"] }
       : { kind: "exec", targets: targets(r, p), memfd: false, anonymousMemory: false },
@@ -107,9 +112,17 @@ export function scalePolicy(rules: number, shape: ScaleShape, seed = 1): Policy 
   return {
     name: `scale-${shape}-${rules}`,
     mode: "enforce",
-    defaults: Object.fromEntries(RESOURCE_KEYS.map((c) => [c, "allow"])) as Policy["defaults"],
+    defaults: {
+      ...(Object.fromEntries(RESOURCE_KEYS.map((c) => [c, "allow"])) as Policy["defaults"]),
+      // the network shape is an egress allow-list over a default deny
+      network: shape === "network" ? "deny" : "allow",
+    },
     rules: Array.from({ length: rules }, (_, i) =>
-      shape === "mixed" ? mixedRule(r, p, i) : perUserRule(p, i),
+      shape === "mixed"
+        ? mixedRule(r, p, i)
+        : shape === "network"
+          ? networkRule(r, i, rules, () => subjects(r, p))
+          : perUserRule(p, i),
     ),
   };
 }

@@ -8,7 +8,7 @@ import { BpfObject, RingBufferReader, type BpfMap } from "../kernel/index.js";
 import { bpfObjectPath } from "../paths.js";
 import type { MapImage } from "../compile/image.js";
 import { Generations, type GenerationMap, type PolicyMapSet } from "./generations.js";
-import { kernelRodata, kernelShape } from "./kernel-shape.js";
+import { kernelRodata, kernelShape, programLoads, type KernelShape } from "./kernel-shape.js";
 import { decodeDecision, type PwDecision } from "../abi/decision.js";
 import { adoptPins, pinAll, pinnedObjects, unpinAll, type NamedLink } from "./pins.js";
 import type { PinnedObject } from "../protect/pin-check.js";
@@ -42,6 +42,8 @@ export interface EngineOptions {
   readonly maxObjects?: number;
   /** Minimum time between two events of one process and rule. */
   readonly eventIntervalNs?: bigint;
+  /** The kernel to load for; by default the running one's (tests take hooks away). */
+  readonly kernelShape?: KernelShape;
 }
 
 export type EngineMaps = PolicyMapSet & {
@@ -63,12 +65,15 @@ export class Engine implements AsyncDisposable {
   ) {}
 
   static load(options: EngineOptions = {}): Engine {
-    const shape = kernelShape();
+    const shape = options.kernelShape ?? kernelShape();
     const objects: BpfObject[] = [];
     try {
       for (const name of ENFORCE_OBJECTS) {
         const obj = BpfObject.open(bpfObjectPath(name));
         const owner = objects[0];
+        objects.push(obj); // disposed below if anything fails from here on
+        for (const p of obj.programs())
+          if (!programLoads(p.section, shape)) obj.skipProgram(p.name);
         if (owner) for (const m of SHARED_MAPS) obj.reuseMap(m, owner.map(m));
         else
           obj
@@ -78,7 +83,7 @@ export class Engine implements AsyncDisposable {
           pw_event_interval_ns: options.eventIntervalNs ?? 1_000_000_000n,
           ...kernelRodata(name, shape),
         });
-        objects.push(obj.load());
+        obj.load();
       }
     } catch (err) {
       for (const o of objects) o[Symbol.dispose]();
@@ -234,9 +239,13 @@ export class Engine implements AsyncDisposable {
   missingHooks(): string[] {
     if (this.origin === "loaded") return [];
     const attached = new Set(this.attached.map((a) => a.name));
+    const shape = kernelShape();
     const expected = ENFORCE_OBJECTS.flatMap((name) => {
       using obj = BpfObject.open(bpfObjectPath(name)); // read from the file, never loaded
-      return obj.programs().map((p) => p.name);
+      return obj
+        .programs()
+        .filter((p) => programLoads(p.section, shape))
+        .map((p) => p.name);
     });
     return expected.filter((name) => !attached.has(name));
   }

@@ -208,16 +208,16 @@ test("a directory bind-mounted into a tree is covered there, not at its own path
   });
 });
 
-test("controls: a tmpfs outside the tree reads; inode hooks do not cross mounts", async () => {
+test("controls: a tmpfs outside the tree reads; a create rule on the tree reaches a mount beneath it", async () => {
   const elsewhere = join(root, "elsewhere");
   await withMount("-t tmpfs none", elsewhere, () => {
     const file = plant(join(elsewhere, "blob"));
     apply(readTree("tree", secretDir));
     assert.equal(sh(`cat ${file}`).stdout, "planted\n");
   });
-  // The create hooks get a dentry and no mount: their walk ends at the root
-  // of the tmpfs (docs/enforcement.md). Still allowed; a create rule on the
-  // tree covers the mount point's own files only.
+  // inode_create takes the mount from path_mknod (bpf/include/pw_mount_hint.h),
+  // so its walk crosses from the tmpfs root to the tree (file-mounts.kernel.test.ts
+  // has every operation).
   await withMount("-t tmpfs none", join(secretDir, "cache"), () => {
     apply(
       policyOf([
@@ -227,7 +227,8 @@ test("controls: a tmpfs outside the tree reads; inode hooks do not cross mounts"
       ]),
     );
     assert.ok(denied(sh(`touch ${secretDir}/new2`)));
-    assert.equal(sh(`touch ${secretDir}/cache/new && echo ok`).stdout, "ok\n");
+    assert.ok(denied(sh(`touch ${secretDir}/cache/new`)));
+    assert.equal(sh(`touch ${root}/created-outside && echo ok`).stdout, "ok\n");
   });
 });
 

@@ -1,6 +1,7 @@
 // What the enforce programs must know about the running kernel that CO-RE
-// cannot relocate: hook argument lists that changed between versions. Read
-// from the kernel's own BTF (the bpf_lsm_<hook> prototypes).
+// cannot relocate: hook argument lists that changed between versions, and
+// which optional hooks exist. Read from the kernel's own BTF (the
+// bpf_lsm_<hook> prototypes).
 import { readBtf } from "../verifier/btf/index.js";
 import { kernelBtfBytes } from "../verifier/btf/kernel-btf.js";
 import { lsmHook } from "../verifier/btf/lsm.js";
@@ -10,7 +11,23 @@ export interface KernelShape {
   readonly setattrDentryArg: number;
   /** Context slot of security_bpf's prior verdict: its argument count (a `bool kernel` came last since 6.x). */
   readonly bpfVerdictArg: number;
+  /** Which of PATH_HOOKS this kernel has: all of them with CONFIG_SECURITY_PATH, none without. */
+  readonly pathHooks: ReadonlySet<string>;
 }
+
+/** The path_* hooks of enforce_file: each only tells an inode hook the mount (bpf/include/pw_mount_hint.h). */
+export const PATH_HOOKS = [
+  "path_mknod",
+  "path_mkdir",
+  "path_symlink",
+  "path_unlink",
+  "path_rmdir",
+  "path_rename",
+  "path_link",
+  "path_chmod",
+  "path_chown",
+  "path_truncate",
+] as const;
 
 /** The shape of the kernel whose BTF is at path (raw BTF, or a vmlinux with .BTF). */
 export function kernelShape(path = "/sys/kernel/btf/vmlinux"): KernelShape {
@@ -22,7 +39,20 @@ export function kernelShape(path = "/sys/kernel/btf/vmlinux"): KernelShape {
   if (arg < 0) throw new Error("read kernel btf: inode_setattr has no dentry argument");
   const bpf = lsmHook(btf.value, "bpf");
   if (!bpf) throw new Error("read kernel btf: no bpf_lsm_bpf hook");
-  return { setattrDentryArg: arg, bpfVerdictArg: bpf.params.length };
+  const pathHooks = new Set<string>(PATH_HOOKS.filter((h) => lsmHook(btf.value, h)));
+  return { setattrDentryArg: arg, bpfVerdictArg: bpf.params.length, pathHooks };
+}
+
+/**
+ * Whether the program in `section` is loaded on this kernel. Only the path_*
+ * hooks are optional: without them the inode hooks get no mount and their
+ * walk ends at the root of the file's filesystem, as it did before they were
+ * used. Every other hook is required, and its absence fails the load.
+ */
+export function programLoads(section: string, shape: KernelShape): boolean {
+  const hook = section.replace(/^lsm\//, "");
+  const optional = (PATH_HOOKS as readonly string[]).includes(hook);
+  return !optional || shape.pathHooks.has(hook);
 }
 
 /**

@@ -6,6 +6,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { BpfObject, BpfMap, KernelError } from "./index.js";
+import { bpfObjectPath } from "../paths.js";
 
 function expectKernelError(fn: () => unknown, code: string, op: RegExp): KernelError {
   try {
@@ -69,4 +70,16 @@ test("opening a pin that does not exist reports ENOENT", () => {
     "ENOENT",
     /open pinned map/,
   );
+});
+
+test("a skipped program is left out of programs(); an unknown name is refused", () => {
+  using obj = BpfObject.open(bpfObjectPath("file_guard"));
+  const [first, ...rest] = obj.programs().map((p) => p.name);
+  assert.ok(first, "file_guard has a program");
+  obj.skipProgram(first);
+  assert.deepEqual(
+    obj.programs().map((p) => p.name),
+    rest,
+  );
+  expectKernelError(() => obj.skipProgram("pw_no_such_program"), "ENOENT", /find program/);
 });

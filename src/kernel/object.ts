@@ -59,7 +59,19 @@ export class BpfObject implements Disposable {
     return this;
   }
 
-  /** Loads every program; on failure the KernelError carries the verifier log. */
+  /** Leaves the program `name` out of load() (and out of programs()); only valid before load(). */
+  skipProgram(name: string): this {
+    if (this.loaded) throw new Error(`skip program ${name} of ${this.file}: object already loaded`);
+    const raw = this.rawPrograms().find((p) => native.bpf_program__name(p) === name);
+    if (raw === undefined)
+      throw new KernelError({ op: `find program ${name} in ${this.file}`, errno: 2 });
+    callInt(`skip program ${name} of ${this.file}`, () =>
+      native.bpf_program__set_autoload(raw, false),
+    );
+    return this;
+  }
+
+  /** Loads every program not skipped; on failure the KernelError carries the verifier log. */
   load(): this {
     for (const p of this.rawPrograms()) {
       const buf = Buffer.alloc(VERIFIER_LOG_BYTES);
@@ -76,8 +88,11 @@ export class BpfObject implements Disposable {
     return this;
   }
 
+  /** The programs load() loads (or loaded): every one not skipped. */
   programs(): BpfProgram[] {
-    return this.rawPrograms().map((p) => new BpfProgram(p));
+    return this.rawPrograms()
+      .filter((p) => native.bpf_program__autoload(p) as boolean)
+      .map((p) => new BpfProgram(p));
   }
 
   program(name: string): BpfProgram {

@@ -43,6 +43,7 @@ export const native = {
   bpf_program__section_name: fn(libbpf, "const char *bpf_program__section_name(void *prog)"),
   bpf_program__fd: fn(libbpf, "int bpf_program__fd(void *prog)"),
   bpf_program__set_autoload: fn(libbpf, "int bpf_program__set_autoload(void *prog, bool on)"),
+  bpf_program__autoload: fn(libbpf, "bool bpf_program__autoload(void *prog)"),
   bpf_program__set_log_buf: fn(
     libbpf,
     "int bpf_program__set_log_buf(void *prog, uint8_t *buf, size_t size)",

@@ -13,6 +13,7 @@ import {
   type PwConfig,
 } from "../../abi/policy-records.js";
 import type { MapEntry, MapImage } from "../../compile/image.js";
+import { readNetTables, type NetTables } from "./net-tables.js";
 
 export interface ObjectRow {
   readonly value: bigint;
@@ -39,6 +40,8 @@ export interface ImageTables {
   readonly resources: ReadonlyMap<bigint, number>;
   /** pw_rules entries by ruleSlot(cls, res, op) */
   readonly rules: ReadonlyMap<string, readonly RuleRow[]>;
+  /** the pw_net trie */
+  readonly net: NetTables;
   readonly ruleIds: readonly string[];
 }
 
@@ -122,12 +125,15 @@ export function readTables(image: MapImage): TablesResult {
     sizes("pw_rules", image.rules, RULE_KEY_SIZE, 8) ??
     actions(image.rules);
   if (bad !== null) return { kind: "malformed", reason: bad };
+  const net = readNetTables(image.net);
+  if (net.kind === "malformed") return net;
   return {
     kind: "ok",
     tables: {
       config: decodeConfig(image.config),
       ...readObjects(image),
       rules: readRules(image),
+      net: net.net,
       ruleIds: image.ruleIds,
     },
   };

@@ -8,7 +8,8 @@
 // equivalences ("lemmas") are few and shared by many positions, so the solver
 // proves each once. A position that does not align this way, or whose lemma
 // fails, is solved whole (problem-smt.ts), which is exact.
-import type { Candidate, PositionProblem } from "./positions.js";
+import type { Candidate } from "./candidates.js";
+import type { PositionProblem } from "./position-source.js";
 import { orText, type Cond } from "./smt-text.js";
 
 export interface Lemma {

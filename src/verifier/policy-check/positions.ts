@@ -16,35 +16,23 @@ import {
   PwFileOp,
   resourceObjectValue,
 } from "../../abi/policy-records.js";
-import { scoreRule } from "../../abi/score.js";
 import type { FileKey } from "../../abi/file-key.js";
 import { resourceItems } from "../../compile/proc.js";
-import type { Action, Policy, ResourceClass, Rule, Subject } from "../../policy/model.js";
+import type { Policy, ResourceClass, Rule } from "../../policy/model.js";
 import { resourceRank } from "../../policy/match.js";
-import { actionStrength, compareRank, type Rank } from "../../policy/rank.js";
-import { classOf, type SubjectIdentity } from "../../policy/request.js";
+import { classOf, type Request, type SubjectIdentity } from "../../policy/request.js";
+import { decideCandidates, kernelCandidates, type RuleMatch } from "./candidates.js";
 import { fileKeyText, ruleSlot, type ImageTables, type RuleRow } from "./image-tables.js";
 import { requestAt, type Position } from "./position-request.js";
-import type { Cond } from "./smt-text.js";
+import type { PositionProblem, PositionSource } from "./position-source.js";
 import type { SubjectEncoding } from "./subject.js";
 
 export type { Position } from "./position-request.js";
 
-export interface Candidate {
-  readonly cond: Cond;
-  /** the outcome when this candidate decides: action (after audit mode) and rule id */
-  readonly code: string;
-}
-
-export interface PositionProblem {
-  readonly position: Position;
-  readonly kernel: readonly Candidate[];
-  readonly decide: readonly Candidate[];
-}
-
-/** Classes whose every position this proof covers; network is not among them yet. */
+/** Classes whose every position this proof covers (network: net-positions.ts). */
 export const CHECKED_CLASSES: readonly ResourceClass[] = [
   "files",
+  "network",
   "exec",
   "unix",
   "sockets",
@@ -64,20 +52,6 @@ const ITEM_CLASSES = [
 ] as const;
 /** The kernel masks a socket's type with SOCK_TYPE_MASK before its lookups. */
 const SOCK_TYPE_MASK = 0xf;
-
-const ACTION_BITS: readonly Action[] = ["allow", "audit", "deny"];
-
-export const outcomeCode = (action: Action | "bad-action", ruleId: string | null): string =>
-  `${action}:${ruleId ?? "-"}`;
-
-const audited = (audit: boolean, a: Action): Action => (audit && a === "deny" ? "audit" : a);
-
-function kernelCode(t: ImageTables, score: bigint): string {
-  const action = ACTION_BITS[Number((score >> 32n) & 3n)];
-  const rule = scoreRule(score);
-  const id = t.ruleIds[rule] ?? `#${rule}`;
-  return outcomeCode(action === undefined ? "bad-action" : audited(t.config.auditMode, action), id);
-}
 
 /** Where a rule can match: its file keys per class, its items, its socket families. */
 const indexKey = {
@@ -108,28 +82,7 @@ function pushTo<V>(m: Map<string, V[]>, k: string, v: V): void {
   else if (list[list.length - 1] !== v) list.push(v);
 }
 
-const IDENT_RANK = { "login-user": 3, user: 2, group: 1 } as const;
-
-function subjectRankOf(s: Subject, action: Action): Rank {
-  const placement = s.placement === null ? 0 : s.placement.level + 1;
-  const identity = s.identity === null ? 0 : IDENT_RANK[s.identity.kind];
-  return [s.exe === null ? 0 : 1, placement, identity, actionStrength(action)];
-}
-
-/** The first of equal conditions wins; nothing after an unconditional one can. */
-function firstMatches(list: readonly Candidate[]): Candidate[] {
-  const seen = new Set<string>();
-  const out: Candidate[] = [];
-  for (const c of list) {
-    if (seen.has(c.cond.text)) continue;
-    seen.add(c.cond.text);
-    out.push(c);
-    if (c.cond.text === "true") break;
-  }
-  return out;
-}
-
-export class PositionBuilder {
+export class PositionBuilder implements PositionSource {
   /** Rules by the places they can match (indexKey), in policy order. */
   private readonly byPlace = new Map<string, Rule[]>();
   /** The subject is irrelevant to resourceRank; any will do. */
@@ -161,7 +114,15 @@ export class PositionBuilder {
   }
 
   problem(p: Position): PositionProblem {
-    return { position: p, kernel: this.kernelSide(p), decide: this.decideSide(p) };
+    return {
+      position: p,
+      kernel: kernelCandidates(this.tables, this.subject, this.kernelRows(p)),
+      decide: this.decideSide(p),
+    };
+  }
+
+  requests(p: Position, subject: SubjectIdentity): Request[] {
+    return [requestAt(p, subject, this.fresh)];
   }
 
   /** Keys the image names as files (any class may use them) and the class's rules name. */
@@ -236,19 +197,10 @@ export class PositionBuilder {
           ...rows(PwClass.sockets, p.family, p.type & SOCK_TYPE_MASK),
           ...rows(PwClass.sockets, p.family, OP_ANY_TYPE),
         ];
+      case "net-level":
+      case "net-address":
+        return []; // net-positions.ts
     }
-  }
-
-  private kernelSide(p: Position): Candidate[] {
-    const sorted = [...this.kernelRows(p)].sort((a, b) =>
-      a.score > b.score ? -1 : a.score < b.score ? 1 : 0,
-    );
-    const out: Candidate[] = [];
-    for (const row of sorted) {
-      const cond = this.subject.kernelEntry(row);
-      if (cond !== null) out.push({ cond, code: kernelCode(this.tables, row.score) });
-    }
-    return firstMatches(out);
   }
 
   private rulesAt(p: Position): readonly Rule[] {
@@ -259,32 +211,23 @@ export class PositionBuilder {
         return this.byPlace.get(indexKey.item(p.cls, p.item)) ?? [];
       case "socket":
         return this.byPlace.get(indexKey.family(p.family)) ?? [];
+      case "net-level":
+      case "net-address":
+        return [];
     }
   }
 
-  private decideSide(p: Position): Candidate[] {
+  private decideSide(p: Position) {
     const rules = this.rulesAt(p);
     if (rules.length === 0) return [];
     const request = requestAt(p, this.anySubject, this.fresh);
     const cls = classOf(request);
-    const audit = this.policy.mode === "audit";
-    const ranked: { rank: Rank; index: number; c: Candidate }[] = [];
+    const matches: RuleMatch[] = [];
     for (const rule of rules) {
       if (rule.resource.kind !== cls) continue;
-      const res = resourceRank(rule.resource, request);
-      if (res === null) continue;
-      const code = outcomeCode(audited(audit, rule.action), rule.id);
-      for (const s of rule.subjects) {
-        const cond = this.subject.decideSubject(s);
-        if (cond !== null)
-          ranked.push({
-            rank: [...res, ...subjectRankOf(s, rule.action)],
-            index: rule.index,
-            c: { cond, code },
-          });
-      }
+      const rank = resourceRank(rule.resource, request);
+      if (rank !== null) matches.push({ rule, resourceRank: rank });
     }
-    ranked.sort((a, b) => compareRank(b.rank, a.rank) || a.index - b.index);
-    return firstMatches(ranked.map((r) => r.c));
+    return decideCandidates(this.policy, this.subject, matches);
   }
 }

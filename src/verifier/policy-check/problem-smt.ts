@@ -3,7 +3,8 @@
 // numbers can differ. Outcome numbers are local to the problem (first
 // appearance order), so problems that differ only in which rules they name
 // print the same text, and are solved once.
-import type { Candidate, PositionProblem } from "./positions.js";
+import type { Candidate } from "./candidates.js";
+import type { PositionProblem } from "./position-source.js";
 import { bvLit } from "./smt-text.js";
 
 export interface EncodedProblem {

@@ -29,6 +29,9 @@ export class SubjectEncoding {
   /** cgroup levels the kernel reads (pw_config.cgroup_levels), deepest first */
   private readonly levels: readonly number[];
   private readonly exesById = new Map<number, ImageTables["exes"][number][]>();
+  /** conditions by subject key and by policy subject: each is built once */
+  private readonly entryConds = new Map<string, Cond | null>();
+  private readonly subjectConds = new Map<Subject, Cond | null>();
 
   private constructor(
     private readonly tables: ImageTables,
@@ -39,9 +42,11 @@ export class SubjectEncoding {
   }
 
   static forPolicy(tables: ImageTables, policy: Policy): SubjectEncoding {
-    const idents = [...tables.rules.values()]
-      .flat()
-      .map((r) => ({ kind: r.identKind, ident: r.ident }));
+    const keys = [
+      ...[...tables.rules.values()].flat(),
+      ...tables.net.entries.map((e) => e.subject),
+    ];
+    const idents = keys.map((r) => ({ kind: r.identKind, ident: r.ident }));
     return new SubjectEncoding(tables, buildDomains(policy, tables, idents));
   }
 
@@ -118,6 +123,13 @@ export class SubjectEncoding {
 
   /** When one of the kernel's candidate keys equals this entry's subject key; null: never. */
   kernelEntry(row: RuleRow): Cond | null {
+    const key = `${row.exe}/${row.place}/${row.identKind}/${row.ident}`;
+    let cond = this.entryConds.get(key);
+    if (cond === undefined) this.entryConds.set(key, (cond = this.kernelEntryCond(row)));
+    return cond;
+  }
+
+  private kernelEntryCond(row: RuleRow): Cond | null {
     if (row.identKind > PwIdentKind.login) return null;
     const shape = shapeBit(row.exe !== 0, row.place !== 0, row.identKind);
     if ((this.tables.config.shapes & shape) === 0) return null;
@@ -130,6 +142,12 @@ export class SubjectEncoding {
 
   /** When decide()'s subjectRank matches `s`; null: never. */
   decideSubject(s: Subject): Cond | null {
+    let cond = this.subjectConds.get(s);
+    if (cond === undefined) this.subjectConds.set(s, (cond = this.decideSubjectCond(s)));
+    return cond;
+  }
+
+  private decideSubjectCond(s: Subject): Cond | null {
     if (s.placement !== null && !usablePlacement(s.placement)) return null;
     const exe = s.exe === null ? TRUE_COND : plain(this.d.exes.eq("xe", s.exe));
     const p = s.placement;

@@ -1,7 +1,8 @@
 // validateImage: proves, before a compiled policy is written into the kernel,
 // that the decision its map contents encode equals decide(policy, request)
 // for every request of the classes the kernel decides from the maps. The
-// request space is cut into positions (positions.ts); per position both
+// request space is cut into positions (positions.ts; the network class in
+// net-levels.ts or net-addresses.ts); per position both
 // sides are first-match lists over the symbolic subject, and the solver
 // shows that no subject makes them differ. Many positions go into one query;
 // positions that print alike are solved once. A disagreement comes back as a
@@ -12,21 +13,17 @@ import type { MapImage } from "../../compile/image.js";
 import type { Policy, ResourceClass } from "../../policy/model.js";
 import { RESOURCE_KEYS } from "../../policy/schema-resources.js";
 import type { SubjectIdentity } from "../../policy/request.js";
-import { parseSExprs, literalValue } from "../smt/sexpr.js";
 import type { ScriptSolver } from "../smt/solver.js";
 import { Confirmer, type Difference } from "./counterexample.js";
+import { readTables, type ImageTables } from "./image-tables.js";
+import { NetAddresses } from "./net-addresses.js";
+import { NetIndex } from "./net-index.js";
+import { NetLevels } from "./net-levels.js";
+import { cidrKey } from "./net-tables.js";
 import { requestAt } from "./position-request.js";
-import { readTables } from "./image-tables.js";
-import {
-  CHECKED_CLASSES,
-  PositionBuilder,
-  type Position,
-  type PositionProblem,
-} from "./positions.js";
-import type { ImageTables } from "./image-tables.js";
-import { encodeProblem, type EncodedProblem } from "./problem-smt.js";
-import { lemmaKey, lemmasFor, type Lemma } from "./lemmas.js";
-import { definitionLines } from "./smt-text.js";
+import { CHECKED_CLASSES, PositionBuilder } from "./positions.js";
+import { addCounts, prove, type Counts, type Prover, type Refuted } from "./prove.js";
+import { readAnswer, type Answer } from "./solver-answer.js";
 import { SubjectEncoding } from "./subject.js";
 
 export interface ValidationStats {
@@ -41,6 +38,16 @@ export interface ValidationStats {
   /** distinct whole-position formulas sent to the solver (positions the lemmas do not cover) */
   readonly problems: number;
   readonly queries: number;
+  /**
+   * The network part (counted in `positions` too): positions by level
+   * (net-levels.ts) and by class of destinations (net-addresses.ts, the exact
+   * check below the prefixes the levels leave open).
+   */
+  readonly network: {
+    readonly positions: number;
+    readonly levels: number;
+    readonly addresses: number;
+  };
   readonly solver: string;
   /** time spent waiting for the solver */
   readonly solverMs: number;
@@ -65,13 +72,7 @@ export interface ValidateOptions {
 }
 
 const DEFAULT_BATCH_CHARS = 20_000;
-const LEMMA_BATCH = 200_000;
 const ATTEMPTS = 3;
-
-interface Pending {
-  readonly problem: PositionProblem;
-  readonly encoded: EncodedProblem;
-}
 
 export async function validateImage(
   policy: Policy,
@@ -87,8 +88,6 @@ export async function validateImage(
   const subject = SubjectEncoding.forPolicy(tables, policy);
   const byDefault = checkDefaults(confirmer, subject.subjectFrom(new Map()), fresh);
   if (byDefault !== null) return { kind: "differs", ...byDefault };
-  const builder = new PositionBuilder(policy, tables, subject, fresh);
-  const c = collect(builder);
   const solver = options.solver ?? (await import("../smt/z3-embedded.js")).embeddedZ3Script();
   let solverMs = 0;
   // The wasm z3 now and then reads a script garbled (z3-embedded.ts): any
@@ -103,37 +102,31 @@ export async function validateImage(
     }
     return r;
   };
-  const lemmas = await proveLemmas(c, builder, subject, run);
-  if (lemmas.failed !== null)
-    return { kind: "unknown", reason: `${solver.name}: ${lemmas.failed}` };
-  let queries = lemmas.queries;
-  const whole = [...c.whole.values()].map((p) => ({ ...p, size: p.encoded.differs.length }));
-  for (const batch of batches(whole, options.batchChars ?? DEFAULT_BATCH_CHARS)) {
-    queries++;
-    const deps = new Set(batch.flatMap((p) => [...p.encoded.deps]));
-    const r = await run(
-      script(
-        subject,
-        deps,
-        batch.map((p) => p.encoded.differs),
-      ),
-    );
-    if (r.kind === "unknown") return { kind: "unknown", reason: `${solver.name}: ${r.reason}` };
-    if (r.kind === "sat")
-      return confirmed(batch, subject.subjectFrom(r.values), confirmer, fresh, solver.name);
-  }
+  const prover: Prover = {
+    subject,
+    confirmer,
+    solverName: solver.name,
+    batchChars: options.batchChars ?? DEFAULT_BATCH_CHARS,
+    run,
+  };
+  const rest = await prove(new PositionBuilder(policy, tables, subject, fresh), prover);
+  if (rest.kind !== "proved") return rest.result;
+  const net = await proveNetwork(policy, tables, prover);
+  if (net.kind === "refuted") return net.result;
   // Last: a concrete request from a position is the better report when there is one.
   const defaults = defaultsProblem(policy, tables);
   if (defaults !== null) return { kind: "malformed", reason: defaults };
+  const counts = addCounts(rest, addCounts(net.levels, net.addresses));
   return {
     kind: "valid",
     rules: policy.rules.length,
-    entries: image.rules.length,
-    positions: c.positions,
-    identical: c.identical,
-    lemmas: c.lemmas.size,
-    problems: whole.length,
-    queries,
+    entries: image.rules.length + image.net.length,
+    ...counts,
+    network: {
+      positions: net.levels.positions + net.addresses.positions,
+      levels: net.levels.positions,
+      addresses: net.addresses.positions,
+    },
     solver: solver.name,
     solverMs,
     ms: performance.now() - t0,
@@ -141,158 +134,37 @@ export async function validateImage(
   };
 }
 
-interface Collected {
-  readonly positions: number;
-  readonly identical: number;
-  readonly lemmas: Map<string, Lemma>;
-  /** positions proved by lemmas, by the lemma keys they rest on (rebuilt only if one fails) */
-  readonly byLemmas: { readonly position: Position; readonly keys: readonly string[] }[];
-  readonly whole: Map<string, Pending>;
+/**
+ * Levels first, for every prefix whose entries are levelled; then, exactly,
+ * the classes of destinations below the prefixes the levels leave open: those
+ * with an entry that is not levelled, and those where a disagreement between
+ * levels shows on no destination tried (a level is reached only where
+ * nothing deeper matches).
+ */
+async function proveNetwork(
+  policy: Policy,
+  tables: ImageTables,
+  prover: Prover,
+): Promise<Refuted | { kind: "network"; levels: Counts; addresses: Counts }> {
+  const index = new NetIndex(policy, tables.net);
+  const levels = await prove(
+    new NetLevels(policy, tables, prover.subject, index),
+    prover,
+    "collect",
+  );
+  if (levels.kind !== "proved") return levels;
+  const open = new Set(tables.net.unlevelled);
+  for (const p of levels.unsettled)
+    if (p.kind === "net-level") open.add(cidrKey(p.family, p.addr, p.prefix));
+  if (open.size === 0) return { kind: "network", levels, addresses: NONE };
+  const addresses = await prove(
+    new NetAddresses(policy, tables, prover.subject, index, open),
+    prover,
+  );
+  return addresses.kind === "proved" ? { kind: "network", levels, addresses } : addresses;
 }
 
-function collect(builder: PositionBuilder): Collected {
-  const c: Collected = {
-    positions: 0,
-    identical: 0,
-    lemmas: new Map(),
-    byLemmas: [],
-    whole: new Map(),
-  };
-  let identical = 0;
-  let positions = 0;
-  for (const position of builder.positions()) {
-    const problem = builder.problem(position);
-    if (problem.kernel.length === 0 && problem.decide.length === 0) continue;
-    positions++;
-    const encoded = encodeProblem(problem);
-    if (encoded.kernelText === encoded.decideText) {
-      identical++;
-      continue;
-    }
-    const lemmas = lemmasFor(problem);
-    if (lemmas === null) c.whole.set(encoded.signature, { problem, encoded });
-    else {
-      lemmas.forEach((l) => c.lemmas.set(lemmaKey(l), l));
-      c.byLemmas.push({ position: problem.position, keys: lemmas.map(lemmaKey) });
-    }
-  }
-  return { ...c, positions, identical };
-}
-
-/** Proves the lemmas; positions resting on one the solver could not prove are solved whole. */
-async function proveLemmas(
-  c: Collected,
-  builder: PositionBuilder,
-  subject: SubjectEncoding,
-  run: (text: string) => Promise<Answer>,
-): Promise<{ queries: number; failed: string | null }> {
-  const all = [...c.lemmas.entries()];
-  let queries = 0;
-  const unproved = new Set<string>();
-  for (const batch of batches(
-    all.map(([k, l]) => ({ k, l, size: l.kernel.length + l.decide.length })),
-    LEMMA_BATCH,
-  )) {
-    queries++;
-    const deps = new Set(batch.flatMap((b) => b.l.deps));
-    const differs = batch.map((b) => `(distinct ${b.l.kernel} ${b.l.decide})`);
-    const r = await run(script(subject, deps, differs));
-    if (r.kind === "unknown") return { queries, failed: r.reason };
-    if (r.kind === "sat") batch.forEach((b) => unproved.add(b.k));
-  }
-  for (const { position, keys } of c.byLemmas)
-    if (keys.some((k) => unproved.has(k))) {
-      const problem = builder.problem(position);
-      const encoded = encodeProblem(problem);
-      c.whole.set(encoded.signature, { problem, encoded });
-    }
-  return { queries, failed: null };
-}
-
-function* batches<T extends { readonly size: number }>(
-  all: readonly T[],
-  maxChars: number,
-): Generator<T[]> {
-  let batch: T[] = [];
-  let chars = 0;
-  for (const p of all) {
-    batch.push(p);
-    chars += p.size;
-    if (chars >= maxChars) {
-      yield batch;
-      batch = [];
-      chars = 0;
-    }
-  }
-  if (batch.length > 0) yield batch;
-}
-
-/** One query: can any of `differs` hold for a real task? */
-function script(subject: SubjectEncoding, deps: Set<string>, differs: readonly string[]): string {
-  const lines = [
-    "(set-option :produce-models true)",
-    "(set-logic QF_BV)",
-    ...subject.declarations(),
-    ...definitionLines(deps, (n) => subject.definition(n)),
-    ...subject.assumptions(),
-    `(assert (or false ${differs.join("\n")}))`,
-    "(check-sat)",
-    `(get-value (${subject.variableNames().join(" ")}))`,
-    "(exit)",
-  ];
-  return `${lines.join("\n")}\n`;
-}
-
-type Answer =
-  | { readonly kind: "unsat" }
-  | { readonly kind: "sat"; readonly values: Map<string, bigint> }
-  | { readonly kind: "unknown"; readonly reason: string };
-
-const AFTER_UNSAT = /model is not available/;
-
-function readAnswer(text: string, variables: readonly string[]): Answer {
-  let parsed;
-  try {
-    parsed = parseSExprs(text);
-  } catch {
-    return { kind: "unknown", reason: text.trim().slice(0, 200) };
-  }
-  const [first, pairs] = parsed;
-  const errors = parsed
-    .filter((e) => Array.isArray(e) && e[0] === "error")
-    .map((e) => String(e[1]));
-  const foreign = errors.find((e) => !(first === "unsat" && AFTER_UNSAT.test(e)));
-  if (foreign !== undefined) return { kind: "unknown", reason: `solver error ${foreign}` };
-  if (first === "unsat") return { kind: "unsat" };
-  if (first !== "sat" || !Array.isArray(pairs))
-    return { kind: "unknown", reason: JSON.stringify(first ?? text.trim()).slice(0, 200) };
-  const values = new Map<string, bigint>();
-  for (const pair of pairs) {
-    const [name, value] = Array.isArray(pair) ? pair : [];
-    const v = value === undefined ? undefined : literalValue(value);
-    if (typeof name === "string" && typeof v === "bigint") values.set(name, v);
-  }
-  const missing = variables.find((v) => !values.has(v));
-  if (missing !== undefined) return { kind: "unknown", reason: `no model value for ${missing}` };
-  return { kind: "sat", values };
-}
-
-function confirmed(
-  batch: readonly Pending[],
-  subject: SubjectIdentity,
-  confirmer: Confirmer,
-  fresh: FileKey,
-  solver: string,
-): ValidationResult {
-  for (const { problem } of batch) {
-    const d = confirmer.check(requestAt(problem.position, subject, fresh));
-    if (d !== null) return { kind: "differs", ...d };
-  }
-  return {
-    kind: "unknown",
-    reason: `${solver}: a disagreement the concrete check does not confirm (policy check encoding): subject ${JSON.stringify(subject, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}, ${batch.length} position(s) from ${JSON.stringify(batch[0]?.problem.position, (_k, v: unknown) => (typeof v === "bigint" ? `${v}` : v))}`,
-  };
-}
+const NONE: Counts = { positions: 0, identical: 0, lemmas: 0, problems: 0, queries: 0 };
 
 /** A file key that nothing names, for requests whose walk must find nothing there. */
 function freshKey(policy: Policy, tables: ImageTables): FileKey {
