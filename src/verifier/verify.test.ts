@@ -51,7 +51,11 @@ test("every enforce_* program explores to completion, bpf_loop callbacks include
         [],
         `${file} ${p.program}`,
       );
-      assert.ok(p.paths < 100 && p.obligations.length > 100, `${p.program}: ${p.paths} paths`);
+      assert.ok(p.paths < 100, `${p.program}: ${p.paths} paths`);
+      // The path_* programs only leave the mount for the inode hook that
+      // follows (pw_mount_hint.h): no decision, so no callbacks to explore.
+      if (!p.program.startsWith("pw_path_"))
+        assert.ok(p.obligations.length > 100, `${p.program}: ${p.obligations.length} obligations`);
     }
   }
 });
