@@ -19,6 +19,7 @@ import {
   sext,
   zext,
   add,
+  widthOf,
   type Term,
 } from "../vc/index.js";
 import {
@@ -36,7 +37,6 @@ const PW_MAX_PLACE_LEVEL = 15;
 const PW_RULE_NONE = 0xffffffffn;
 
 export const isZero = (t: Term): Term => eq(t, bv(0n, widthOf(t)));
-const widthOf = (t: Term): number => (t.sort.kind === "bv" ? t.sort.width : 1);
 const bvAnd = (a: Term, b: Term) => bin("bvand", a, b);
 const lshr = (a: Term, n: Term) => bin("bvlshr", a, n);
 export const ugt = (a: Term, b: Term) => cmp("bvult", b, a);
