@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // Overhead of Proofwall's kernel programs, measured in one boot: open+close,
 // TCP connect and fork+exec loops with no Proofwall and with the enforcement
-// engine (every enforce_* program) under a 10-rule and a 100,000-rule policy,
-// interleaved round by round. Runs inside the test VM unless this kernel has
-// BPF LSM (then it runs here).
+// engine (every enforce_* program) under a 10-rule policy and two
+// 100,000-rule ones (mixed subject shapes; users only, as the 10-rule one),
+// interleaved round by round, with bpf_stats per program and operation. Runs
+// inside the test VM unless this kernel has BPF LSM (then it runs here).
 //   npm run bench:overhead [-- ROUNDS] [--rules N] [--file-guard]
 // --file-guard measures the single-hook file_guard prototype instead.
 import { spawnSync } from "node:child_process";
@@ -38,7 +39,7 @@ if (process.env.PROOFWALL_IN_VM !== "1") {
   process.exit(r.status ?? 1);
 }
 const log = (s) => process.stderr.write(`${s}\n`);
-const { renderOverhead } = await import("../dist/bench/overhead.js");
+const { renderOverhead } = await import("../dist/bench/overhead-table.js");
 const rows = fileGuard
   ? await (
       await import("../dist/bench/file-guard-overhead.js")

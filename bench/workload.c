@@ -3,7 +3,8 @@
  * kernel's (and the LSM programs'), not an interpreter's. Prints the mean
  * nanoseconds per iteration.
  *   workload open PATH N      open(2)+close(2) of PATH
- *   workload connect PORT N   TCP connect to 127.0.0.1:PORT + close
+ *   workload connect N        TCP connect to a listener on 127.0.0.1 + accept
+ *                             + close of both ends
  *   workload exec N           fork + exec /bin/true + wait
  */
 #include <arpa/inet.h>
@@ -33,16 +34,43 @@ static int open_once(const char *path)
 	return 0;
 }
 
-static int connect_once(int port)
+/* The listener is the loop's own and every connection is accepted before the
+ * next connect. A listener in another process that falls behind fills its
+ * accept queue; the kernel then drops a SYN (ListenOverflows in
+ * /proc/net/netstat) and the connect waits out the 1 s SYN retransmission,
+ * which swamps whatever is being measured. */
+static int listener(struct sockaddr_in *a)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(port) };
+	socklen_t len = sizeof(*a);
 	int fd = socket(AF_INET, SOCK_STREAM, 0);
-	int rc;
+
+	a->sin_family = AF_INET;
+	a->sin_port = 0;
+	a->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	if (fd < 0 || bind(fd, (struct sockaddr *)a, sizeof(*a)) || listen(fd, 16) ||
+	    getsockname(fd, (struct sockaddr *)a, &len))
+		return -1;
+	return fd;
+}
+
+/* The client closes with an RST (linger 0), so no TIME_WAIT socket is left
+ * behind: they would pile up over a run and the ephemeral port search of
+ * later connects walks past them. */
+static int connect_once(int lfd, const struct sockaddr_in *a)
+{
+	struct linger abort_close = { .l_onoff = 1, .l_linger = 0 };
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	int peer = -1, rc = -1;
 
 	if (fd < 0)
 		return -1;
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	rc = connect(fd, (struct sockaddr *)&a, sizeof(a));
+	if (!setsockopt(fd, SOL_SOCKET, SO_LINGER, &abort_close, sizeof(abort_close)) &&
+	    !connect(fd, (const struct sockaddr *)a, sizeof(*a)))
+		peer = accept(lfd, NULL, NULL);
+	if (peer >= 0) {
+		rc = 0;
+		close(peer);
+	}
 	close(fd);
 	return rc;
 }
@@ -63,18 +91,24 @@ static int exec_once(void)
 
 int main(int argc, char **argv)
 {
+	struct sockaddr_in a;
+	int lfd = -1;
 	long n, i;
 	long long start;
 
 	if (argc < 3) {
-		fprintf(stderr, "usage: workload open PATH N | connect PORT N | exec N\n");
+		fprintf(stderr, "usage: workload open PATH N | connect N | exec N\n");
 		return 2;
 	}
 	n = atol(argv[argc - 1]);
+	if (!strcmp(argv[1], "connect") && (lfd = listener(&a)) < 0) {
+		perror("listen");
+		return 1;
+	}
 	start = now_ns();
 	for (i = 0; i < n; i++) {
 		int rc = !strcmp(argv[1], "open")      ? open_once(argv[2])
-			 : !strcmp(argv[1], "connect") ? connect_once(atoi(argv[2]))
+			 : !strcmp(argv[1], "connect") ? connect_once(lfd, &a)
 						       : exec_once();
 		if (rc) {
 			perror(argv[1]);

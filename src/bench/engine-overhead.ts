@@ -1,13 +1,14 @@
 // What the enforcement engine costs: open+close, TCP connect and fork+exec
 // loops with no Proofwall, and with every enforce_* program attached under a
-// 10-rule and a 100,000-rule policy. Both policies hold rules on the
+// 10-rule and two 100,000-rule policies. Every policy holds rules on the
 // workloads' own file, destination and binary for another user, so each hook
 // looks its request up and finds entries that do not match (the allow falls
-// to the default, the costliest path short of a deny). Both are written once,
-// one per generation; a condition selects its generation with the engine's
+// to the default, the costliest path short of a deny). Each is written once,
+// as one generation; a condition selects its generation with the engine's
 // own 4-byte switch, so no map is rewritten between rounds.
 import { realpathSync } from "node:fs";
 import { compilePolicy } from "../compile/index.js";
+import type { MapImage } from "../compile/image.js";
 import { Engine } from "../enforce/engine.js";
 import { activate } from "../enforce/generations.js";
 import { networkRule, user } from "../enforce/net-support.js";
@@ -56,11 +57,17 @@ function workloadRules(file: string, count: number): Omit<Rule, "index">[] {
   return [...own, ...filler];
 }
 
-/** The 10-rule policy's rules over the generated 100,000-rule policy's. */
-function largePolicy(small: Policy, count: number): Policy {
-  const generated = scalePolicy(count - small.rules.length, "mixed");
+/**
+ * The 10-rule policy's rules over generated ones, up to `count`. "mixed"
+ * names users, login users, groups, cgroups and executables, so a request has
+ * more candidate subject keys to look up than under the 10-rule policy;
+ * "per-user" names users only, the 10-rule policy's one subject shape, so
+ * only the number of entries differs.
+ */
+function largePolicy(small: Policy, count: number, shape: "mixed" | "per-user"): Policy {
+  const generated = scalePolicy(count - small.rules.length, shape);
   const rules = [...small.rules, ...generated.rules].map((r, index) => ({ ...r, index }));
-  return { ...small, name: `bench-${count}`, rules };
+  return { ...small, name: `bench-${count}-${shape}`, rules };
 }
 
 function underGeneration(name: string, engine: Engine, gen: number): Condition {
@@ -74,39 +81,63 @@ function underGeneration(name: string, engine: Engine, gen: number): Condition {
   };
 }
 
-/** Room for both generations of `entries`, at least the engine's defaults. */
+/** Room for `entries`, at least the engine's defaults. */
 const room = (entries: number, min: number) =>
   Math.max(min, 2 ** Math.ceil(Math.log2(entries + 1024)));
 
+/** An engine sized for `images`, each written as one generation (two at most). */
+function loadEngine(images: readonly MapImage[]): { engine: Engine; gens: number[] } {
+  const sum = (f: (i: MapImage) => number) => images.reduce((n, i) => n + f(i), 0);
+  const engine = Engine.load({
+    maxRules: room(
+      sum((i) => i.rules.length),
+      1 << 18,
+    ),
+    maxObjects: room(
+      sum((i) => i.objects.length),
+      1 << 16,
+    ),
+  });
+  try {
+    return { engine, gens: images.map((image) => engine.apply(image)) };
+  } catch (err) {
+    void engine[Symbol.asyncDispose]();
+    throw err;
+  }
+}
+
+/**
+ * No Proofwall, the 10-rule policy, the 100,000-rule mixed policy and the
+ * 100,000-rule policy of the 10-rule one's subject shape: the last two tell
+ * the cost of more entries from the cost of more subject shapes.
+ */
 export async function measureEngineOverhead(
   rounds: number,
   largeRules: number,
   log: (s: string) => void,
 ): Promise<OverheadRow[]> {
-  const { file, workloads, server } = await standardWorkloads();
-  try {
-    const small = policyOf(workloadRules(file, 10));
-    log(`compiling the ${largeRules}-rule policy`);
-    const images = [compilePolicy(small), compilePolicy(largePolicy(small, largeRules))] as const;
-    const rules = images[0].rules.length + images[1].rules.length;
-    const objects = images[0].objects.length + images[1].objects.length;
-    await using engine = Engine.load({
-      maxRules: room(rules, 1 << 18),
-      maxObjects: room(objects, 1 << 16),
-    });
-    log(`writing both generations (${rules} rule and ${objects} object entries)`);
-    const gens = images.map((image) => engine.apply(image));
-    return await measureOverhead(
-      workloads,
-      [
-        BASELINE,
-        underGeneration("engine, 10 rules", engine, gens[0] ?? 0),
-        underGeneration(`engine, ${largeRules} rules`, engine, gens[1] ?? 0),
-      ],
-      rounds,
-      log,
-    );
-  } finally {
-    server.close(); // also on a failed compile or load, or the process never exits
-  }
+  const { file, workloads } = standardWorkloads();
+  const small = policyOf(workloadRules(file, 10));
+  log(`compiling the ${largeRules}-rule policies`);
+  const smallImage = compilePolicy(small);
+  const mixed = compilePolicy(largePolicy(small, largeRules, "mixed"));
+  const perUser = compilePolicy(largePolicy(small, largeRules, "per-user"));
+  log(
+    `writing the policies (${[smallImage, mixed, perUser].map((i) => i.rules.length).join(", ")} rule entries)`,
+  );
+  const a = loadEngine([smallImage, mixed]);
+  await using first = a.engine;
+  const b = loadEngine([perUser]);
+  await using second = b.engine;
+  return await measureOverhead(
+    workloads,
+    [
+      BASELINE,
+      underGeneration("engine, 10 rules", first, a.gens[0] ?? 0),
+      underGeneration(`engine, ${largeRules} rules`, first, a.gens[1] ?? 0),
+      underGeneration(`${largeRules} rules, users only`, second, b.gens[0] ?? 0),
+    ],
+    rounds,
+    log,
+  );
 }

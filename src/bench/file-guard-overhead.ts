@@ -37,7 +37,7 @@ function attached(name: string, program: BpfProgram): Condition {
       return {
         stats: () => {
           const i = program.info();
-          return { timeNs: i.runTimeNs, runs: i.runCount };
+          return [{ program: program.name, timeNs: i.runTimeNs, runs: i.runCount }];
         },
         exit: () => link[Symbol.dispose](),
       };
@@ -50,21 +50,17 @@ export async function measureFileGuardOverhead(
   rounds: number,
   log: (s: string) => void,
 ): Promise<OverheadRow[]> {
-  const { file, workloads, server } = await standardWorkloads();
+  const { file, workloads } = standardWorkloads();
   using small = loadGuard(10, file);
   using large = loadGuard(100_000, file);
-  try {
-    return await measureOverhead(
-      workloads,
-      [
-        BASELINE,
-        attached("file_guard, 10 files", small.program("pw_file_open")),
-        attached("file_guard, 100k files", large.program("pw_file_open")),
-      ],
-      rounds,
-      log,
-    );
-  } finally {
-    server.close();
-  }
+  return await measureOverhead(
+    workloads,
+    [
+      BASELINE,
+      attached("file_guard, 10 files", small.program("pw_file_open")),
+      attached("file_guard, 100k files", large.program("pw_file_open")),
+    ],
+    rounds,
+    log,
+  );
 }

@@ -4,34 +4,48 @@
 // first condition (the baseline). The kernel's own cost per program run comes
 // from bpf_stats (run_time_ns / run_cnt), summed over the condition's programs.
 import { mkdtempSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:net";
 import { join } from "node:path";
 import { enableRunTimeStats } from "../kernel/index.js";
 import { pairedRatio, summarize, type Summary } from "./stats.js";
 import { runWorkload, workloadName, type Workload } from "./workload.js";
 
-export interface OverheadRow {
-  readonly workload: string;
-  readonly condition: string;
-  readonly nsPerOp: Summary;
-  /** Against the baseline of the same rounds; null for the baseline itself. */
-  readonly ratio: Summary | null;
-  /** Mean ns per program run, from bpf_stats, or null without programs. */
-  readonly programNs: number | null;
-  /** bpf_stats time of all the condition's programs per workload operation, or null. */
-  readonly bpfNsPerOp: number | null;
-}
-
-/** Run time and run count of a condition's programs, as bpf_stats reports them. */
-export interface RunStats {
+/** bpf_stats of one program, cumulative since it was loaded. */
+export interface ProgramStats {
+  readonly program: string;
   readonly timeNs: bigint;
   readonly runs: bigint;
 }
 
+/** What one program cost per workload operation, from bpf_stats. */
+export interface ProgramCost {
+  readonly program: string;
+  readonly runsPerOp: number;
+  readonly nsPerRun: number;
+  readonly nsPerOp: number;
+}
+
+export interface OverheadRow {
+  readonly workload: string;
+  /** Operations per workload run. */
+  readonly iterations: number;
+  readonly condition: string;
+  readonly nsPerOp: Summary;
+  /** Against the baseline of the same rounds; null for the baseline itself. */
+  readonly ratio: Summary | null;
+  /**
+   * The programs that ran while the workload did, costliest first. The
+   * counts include the workload process's own start (its exec, the loader's
+   * opens and mmaps): a share of one per run, small beside the iterations.
+   */
+  readonly programs: readonly ProgramCost[];
+  /** bpf_stats time of all the condition's programs per operation, or null without programs. */
+  readonly bpfNsPerOp: number | null;
+}
+
 /** What is in force while one workload runs. */
 export interface Active {
-  /** bpf_stats of the programs in force, or null for none. */
-  stats(): RunStats | null;
+  /** bpf_stats of each program in force; none for the baseline. */
+  stats(): readonly ProgramStats[];
   /** Ends the condition (detaches what enter() attached). */
   exit(): void;
 }
@@ -44,39 +58,36 @@ export interface Condition {
 /** No program in force: the baseline. */
 export const BASELINE: Condition = {
   name: "no program",
-  enter: () => ({ stats: () => null, exit: () => undefined }),
+  enter: () => ({ stats: () => [], exit: () => undefined }),
 };
 
-export function listen(): Promise<Server> {
-  return new Promise((resolve) => {
-    const server = createServer((socket) => socket.destroy());
-    server.listen(0, "127.0.0.1", () => resolve(server));
-  });
-}
-
-/** The three loops every overhead run measures, on a fresh file and a local listener. */
-export async function standardWorkloads(): Promise<{
-  readonly file: string;
-  readonly workloads: Workload[];
-  readonly server: Server;
-}> {
+/** The three loops every overhead run measures, the open one on a fresh file. */
+export function standardWorkloads(): { readonly file: string; readonly workloads: Workload[] } {
   const file = join(mkdtempSync("/tmp/pw-bench-"), "target");
   writeFileSync(file, "x");
-  const server = await listen();
-  const port = (server.address() as { port: number }).port;
   const workloads: Workload[] = [
     { kind: "open", path: file, iterations: 5_000 },
-    { kind: "connect", port, iterations: 500 },
+    { kind: "connect", iterations: 500 },
     { kind: "exec", iterations: 40 },
   ];
-  return { file, workloads, server };
+  return { file, workloads };
 }
 
 interface Samples {
   readonly ns: number[];
-  timeNs: bigint;
-  runs: bigint;
+  /** bpf_stats accumulated over the runs, by program. */
+  readonly programs: Map<string, { timeNs: bigint; runs: bigint }>;
   ops: number;
+}
+
+function addStats(into: Samples, before: readonly ProgramStats[], after: readonly ProgramStats[]) {
+  for (const a of after) {
+    const b = before.find((s) => s.program === a.program);
+    const sum = into.programs.get(a.program) ?? { timeNs: 0n, runs: 0n };
+    sum.timeNs += a.timeNs - (b?.timeNs ?? 0n);
+    sum.runs += a.runs - (b?.runs ?? 0n);
+    into.programs.set(a.program, sum);
+  }
 }
 
 async function runUnder(c: Condition, w: Workload, into: Samples): Promise<void> {
@@ -85,14 +96,22 @@ async function runUnder(c: Condition, w: Workload, into: Samples): Promise<void>
     const before = active.stats();
     into.ns.push(await runWorkload(w));
     into.ops += w.iterations;
-    const after = active.stats();
-    if (before && after) {
-      into.timeNs += after.timeNs - before.timeNs;
-      into.runs += after.runs - before.runs;
-    }
+    addStats(into, before, active.stats());
   } finally {
     active.exit();
   }
+}
+
+function costs(s: Samples): ProgramCost[] {
+  return [...s.programs]
+    .filter(([, sum]) => sum.runs > 0n)
+    .map(([program, sum]) => ({
+      program,
+      runsPerOp: Number(sum.runs) / s.ops,
+      nsPerRun: Number(sum.timeNs) / Number(sum.runs),
+      nsPerOp: Number(sum.timeNs) / s.ops,
+    }))
+    .sort((a, b) => b.nsPerOp - a.nsPerOp);
 }
 
 /** Runs `rounds` interleaved rounds; `conditions[0]` is the baseline of every ratio. */
@@ -105,7 +124,7 @@ export async function measureOverhead(
   const samples = new Map<string, Samples>();
   const slot = (w: Workload, c: Condition) => {
     const key = `${workloadName(w)}|${c.name}`;
-    const s = samples.get(key) ?? { ns: [], timeNs: 0n, runs: 0n, ops: 0 };
+    const s = samples.get(key) ?? { ns: [], programs: new Map(), ops: 0 };
     samples.set(key, s);
     return s;
   };
@@ -119,37 +138,16 @@ export async function measureOverhead(
   return workloads.flatMap((w) =>
     conditions.map((c) => {
       const own = slot(w, c);
+      const programs = costs(own);
       return {
         workload: workloadName(w),
+        iterations: w.iterations,
         condition: c.name,
         nsPerOp: summarize(own.ns),
         ratio: c === baseline ? null : pairedRatio(own.ns, slot(w, baseline).ns),
-        programNs: own.runs > 0n ? Number(own.timeNs) / Number(own.runs) : null,
-        bpfNsPerOp: own.runs > 0n ? Number(own.timeNs) / own.ops : null,
+        programs,
+        bpfNsPerOp: own.programs.size > 0 ? programs.reduce((t, p) => t + p.nsPerOp, 0) : null,
       };
     }),
   );
-}
-
-export function renderOverhead(rows: readonly OverheadRow[]): string {
-  const pct = (s: Summary): string =>
-    `${((s.median - 1) * 100).toFixed(1)}% (spread ${(s.spread * 100).toFixed(0)}%)`;
-  const width = Math.max(24, ...rows.map((r) => r.condition.length));
-  const lines = rows.map((r) =>
-    [
-      r.workload.padEnd(12),
-      r.condition.padEnd(width),
-      `${r.nsPerOp.median.toFixed(0).padStart(9)} ns/op (spread ${(r.nsPerOp.spread * 100).toFixed(0)}%)`.padEnd(
-        34,
-      ),
-      r.ratio ? `overhead ${pct(r.ratio)}`.padEnd(34) : "".padEnd(34),
-      r.programNs !== null ? `${r.programNs.toFixed(0)} ns/run` : "",
-      r.bpfNsPerOp !== null ? `${r.bpfNsPerOp.toFixed(0)} ns/op in BPF` : "",
-    ].join(" "),
-  );
-  const rounds = rows[0]?.nsPerOp.n ?? 0;
-  return [
-    `${"workload".padEnd(12)} ${"condition".padEnd(width)} ${`median (${rounds} rounds)`.padEnd(34)} ${"vs no program".padEnd(34)} bpf_stats`,
-    ...lines,
-  ].join("\n");
 }

@@ -8,7 +8,7 @@ const binary = join(repoRoot, "build", "bench", "workload");
 
 export type Workload =
   | { readonly kind: "open"; readonly path: string; readonly iterations: number }
-  | { readonly kind: "connect"; readonly port: number; readonly iterations: number }
+  | { readonly kind: "connect"; readonly iterations: number }
   | { readonly kind: "exec"; readonly iterations: number };
 
 export function workloadName(w: Workload): string {
@@ -20,16 +20,13 @@ function args(w: Workload): string[] {
     case "open":
       return ["open", w.path, String(w.iterations)];
     case "connect":
-      return ["connect", String(w.port), String(w.iterations)];
+      return ["connect", String(w.iterations)];
     case "exec":
       return ["exec", String(w.iterations)];
   }
 }
 
-/**
- * Nanoseconds per iteration, as measured inside the loop. Asynchronous, so a
- * listener in this process keeps accepting the connect workload's connections.
- */
+/** Nanoseconds per iteration, as measured inside the loop. */
 export async function runWorkload(w: Workload): Promise<number> {
   const { stdout: out } = await promisify(execFile)(binary, args(w), { encoding: "utf8" });
   const ns = Number(out.trim());

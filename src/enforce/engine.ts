@@ -184,16 +184,12 @@ export class Engine implements AsyncDisposable {
     return this.attached.map((a) => ({ name: a.name, tag: a.link.program().tag }));
   }
 
-  /** bpf_stats of the attached programs, summed (counted while run-time stats are on). */
-  runStats(): { readonly timeNs: bigint; readonly runs: bigint } {
-    let timeNs = 0n;
-    let runs = 0n;
-    for (const a of this.attached) {
+  /** bpf_stats of each attached program (counted while run-time stats are on). */
+  runStats(): { readonly program: string; readonly timeNs: bigint; readonly runs: bigint }[] {
+    return this.attached.map((a) => {
       const info = a.link.program();
-      timeNs += info.runTimeNs;
-      runs += info.runCount;
-    }
-    return { timeNs, runs };
+      return { program: a.name, timeNs: info.runTimeNs, runs: info.runCount };
+    });
   }
 
   /** What this engine loaded: each object's file hash and each program's tag. */
