@@ -5,11 +5,14 @@
 // proof of one is a proof of it: the abstracted one (memory reads and merge
 // choices as variables, vc/abstract.ts; first with the check's stronger goal
 // if it has one), with a fifth of the time each, then the sliced one (each
-// path cut to what its check depends on, vc/slice.ts). Anything else they
-// answer is settled on the whole condition.
+// path cut to what its check depends on, vc/slice.ts). Before them all, an
+// obligation that names opaque subterms is tried generalized over them
+// (vc/generalize.ts). Anything else they answer is settled on the whole
+// condition.
 import {
   abstractedImplication,
   and,
+  provingCondition,
   not,
   slicedImplication,
   type Obligation,
@@ -40,6 +43,8 @@ function* strongerForms(
   if (ob.cases.length === 0) return;
   const quick = Math.ceil(timeoutMs / ABSTRACT_SHARE);
   const each = (f: (c: ObligationCase) => Term) => () => and(...ob.cases.map(f));
+  // A spec's generalization is made for the obligation: it is tried first, with all the time.
+  if (ob.opaque !== undefined) yield { form: () => provingCondition(ob), timeoutMs };
   if (ob.cases.some((c) => c.strong !== undefined))
     yield {
       form: each((c) => abstractedImplication(c.path, c.strong ?? c.safe)),

@@ -33,6 +33,7 @@ export function functionalObligations(
         safe: clause.holds(view),
         message: `${spec.program}: ${clause.name}`,
         tag: clause.name,
+        ...(spec.opaque ? { opaque: spec.opaque } : {}),
       });
   }
   return set.list();

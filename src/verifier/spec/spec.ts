@@ -33,6 +33,11 @@ export interface FunctionalSpec {
   readonly explore?: { readonly merge?: boolean; readonly unroll?: number };
   /** intermediate facts, each proved where it is stated and then used (vc/cut.ts) */
   readonly lemmas?: readonly LoopLemma[];
+  /**
+   * Subterms the clauses' proofs may treat as unknown values (vc/generalize.ts):
+   * typically the lemmas' values, which the exit and the clause share.
+   */
+  readonly opaque?: readonly Term[];
 }
 
 /**
@@ -48,4 +53,6 @@ export interface LoopLemma {
   readonly value: Term;
   /** before iteration k (from 0), `field` holds before(k): the loop invariant */
   readonly before?: (k: number) => Term | undefined;
+  /** subterms the proof of `value` at the loop's end may generalize */
+  readonly opaque?: readonly Term[];
 }

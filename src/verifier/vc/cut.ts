@@ -36,18 +36,37 @@ export interface Cut {
    * it is useful when the lemma pins all the loop computed.
    */
   readonly forgetCall?: boolean;
+  /**
+   * Subterms the lemma's proof may generalize (generalize.ts). At a loop
+   * head, the value the previous iteration started from is generalized as
+   * well: the step from one iteration to the next holds whatever it was.
+   */
+  readonly opaque?: readonly Term[];
 }
 
-function valueOf(s: PathState, cut: Cut): { value: Term; tag: string } | undefined {
-  if (!("reg" in cut.value)) return { value: cut.value, tag: cut.name };
+interface Lemma {
+  readonly value: Term;
+  readonly tag: string;
+  readonly opaque?: readonly Term[];
+}
+
+function valueOf(s: PathState, cut: Cut): Lemma | undefined {
+  if (!("reg" in cut.value))
+    return { value: cut.value, tag: cut.name, ...(cut.opaque ? { opaque: cut.opaque } : {}) };
   const counter = s.regs[cut.value.reg];
   if (counter?.kind !== "scalar" || counter.v.kind !== "bv-const") return undefined;
   const n = Number(counter.v.value);
   const value = cut.value.at(n);
-  return value && { value, tag: `${cut.name}#${n}` };
+  const previous = n > 0 ? cut.value.at(n - 1) : undefined;
+  const opaque = [...(previous ? [previous] : []), ...(cut.opaque ?? [])];
+  return value && { value, tag: `${cut.name}#${n}`, ...(opaque.length > 0 ? { opaque } : {}) };
 }
 
 export function applyCuts(x: Exec, s: PathState, pc: number, cuts: readonly Cut[]): void {
+  // Every lemma at the slot is stated on the whole path; only then may the
+  // path forget what its loop did (a lemma stated after the forgetting would
+  // lose the conditions its own terms were built under).
+  let forget = false;
   for (const cut of cuts) {
     const lemma = valueOf(s, cut);
     if (!lemma) continue;
@@ -63,9 +82,11 @@ export function applyCuts(x: Exec, s: PathState, pc: number, cuts: readonly Cut[
       safe: eq(held, lemma.value),
       message: `lemma ${cut.name}: the bytes at r${cut.reg}+${cut.offset} hold the specified value`,
       tag: lemma.tag,
+      ...(lemma.opaque ? { opaque: lemma.opaque } : {}),
     });
     storeValue(x, s, pc, ptr, cut.offset, cut.size, scalar(lemma.value), lemma.value);
-    const since = s.frames.at(-1)?.pathAtCall;
-    if (cut.forgetCall && since !== undefined) s.path = s.path.slice(0, since);
+    forget ||= cut.forgetCall === true;
   }
+  const since = s.frames.at(-1)?.pathAtCall;
+  if (forget && since !== undefined) s.path = s.path.slice(0, since);
 }

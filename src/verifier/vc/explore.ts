@@ -54,9 +54,10 @@ export function explore(cfg: Cfg, program: ProgramContext): Exploration {
   // Runs every path from one job to its end: the program, or a bpf_loop callback.
   function exploreFrom(run: Exec, first: Job): void {
     const choice = program.functional ? () => run.freshBool("join", first.pc) : undefined;
-    const work = new JobQueue(cfg, live, choice);
+    const queue = new JobQueue(cfg, live, choice);
+    const work: JobSink = { push: (job) => queue.push(cutBeforeJoin(run, job)) };
     work.push(first);
-    for (let job = work.pop(); job !== undefined; job = work.pop()) {
+    for (let job = queue.pop(); job !== undefined; job = queue.pop()) {
       if (budget.paths >= program.maxPaths) {
         budget.truncated = true;
         return;
@@ -133,6 +134,19 @@ interface Layout {
 }
 
 /**
+ * A path reaching a slot with lemmas states them before it waits to merge:
+ * each path's case stays as small as that path, and paths that the lemmas
+ * made alike (the same pinned value, the same forgotten loop) merge into one
+ * without a choice between values that no longer differ.
+ */
+function cutBeforeJoin(x: Exec, job: Job): Job {
+  const cuts = x.program.functional ? x.program.cuts?.get(job.pc) : undefined;
+  if (!cuts || job.cutDone === true) return job;
+  applyCuts(x, job.s, job.pc, cuts);
+  return { ...job, cutDone: true };
+}
+
+/**
  * Runs one path until it ends, forks, or reaches a join (where it waits in
  * the queue for the paths it may merge with); returns true when it ended.
  */
@@ -156,7 +170,7 @@ function runPath(x: Exec, cfg: Cfg, layout: Layout, job: Job, work: JobSink): bo
     }
     if (heads.has(pc) && !enterLoop(x, s, pc)) return true;
     const cuts = x.program.functional ? x.program.cuts?.get(pc) : undefined;
-    if (cuts) applyCuts(x, s, pc, cuts);
+    if (cuts && !(pc === job.pc && job.cutDone === true)) applyCuts(x, s, pc, cuts);
     const insn = p.insn;
     switch (insn.kind) {
       case "jump":

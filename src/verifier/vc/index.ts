@@ -13,5 +13,6 @@ export * from "./trace.js";
 export * from "./sym-functional.js";
 export { slicedImplication } from "./slice.js";
 export { abstractedImplication } from "./abstract.js";
+export { generalize, generalizedImplication, provingCondition } from "./generalize.js";
 export { expandBpfLoops, type LoopSite } from "./bpf-loop-unroll.js";
 export type { Cut } from "./cut.js";

@@ -11,6 +11,8 @@ import type { Term } from "./term.js";
 export interface Job {
   readonly s: PathState;
   readonly pc: number;
+  /** the specification's lemmas at pc were applied before the job was queued */
+  readonly cutDone?: boolean;
 }
 
 export interface JobSink {

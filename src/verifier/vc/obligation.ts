@@ -38,6 +38,11 @@ export interface Obligation {
   readonly message: string;
   /** the per-path parts of `condition`, so a model can be traced back to the path it breaks */
   readonly cases: readonly ObligationCase[];
+  /**
+   * Subterms a proof may treat as unknown values (generalize.ts): the
+   * conjunction of the cases with these as variables implies `condition`.
+   */
+  readonly opaque?: readonly Term[];
 }
 
 export interface ObligationCase {
@@ -56,6 +61,8 @@ export interface Check {
   readonly message: string;
   /** distinguishes checks of one kind at one slot (a functional clause's name) */
   readonly tag?: string;
+  /** subterms a proof may generalize (Obligation.opaque) */
+  readonly opaque?: readonly Term[];
 }
 
 export class ObligationSet {
@@ -114,6 +121,7 @@ export class ObligationSet {
       condition: and(...parts),
       message: `verify insn ${check.pc}: ${check.message}`,
       cases,
+      ...(check.opaque === undefined ? {} : { opaque: check.opaque }),
     }));
   }
 }

@@ -3,9 +3,11 @@
 // `map` constants, kernel loads and helper results as uninterpreted
 // functions) and one goal per obligation, the obligation's condition (the
 // conjunction over the paths reaching its instruction of "path condition ->
-// safe"). The text depends only on the obligations, so a regenerated module
-// diffs cleanly against the previous one and a session replays against it.
-import type { Obligation, Term } from "../vc/index.js";
+// safe"), generalized where the obligation names opaque subterms, so both
+// routes prove the same formula. The text depends only on the obligations,
+// so a regenerated module diffs cleanly against the previous one and a
+// session replays against it.
+import { provingCondition, type Obligation, type Term } from "../vc/index.js";
 import { NameTable, goalName, moduleName } from "./whyml-names.js";
 import { noNeeds, imports, whyType, Unsupported } from "./whyml-sorts.js";
 import { printFormula, typeOf, type GoalContext } from "./whyml-terms.js";
@@ -32,7 +34,7 @@ export function whymlModule(program: string, obligations: readonly Obligation[])
   for (const ob of obligations) {
     const name = goalName(ob.id);
     try {
-      const formula = printFormula(ob.condition, g);
+      const formula = printFormula(provingCondition(ob), g);
       bodies.push(`  (* ${ob.message.replace(/\*\)/g, "* )")} *)\n  goal ${name}:\n    ${formula}`);
       goals.push({ name, obligation: ob });
     } catch (e) {
