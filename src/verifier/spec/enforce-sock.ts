@@ -194,26 +194,43 @@ export function enforceSockSpecs(layout: Layout, obj: ObjectSpec): FunctionalSpe
   // path per outcome rather than one per combination of lookups.
   // Each candidate loop ends with r->best at the model's best score for its
   // key: proved there, then used, so the clauses compare small terms.
+  // The clauses hold whatever the two best scores are, as long as the
+  // program and the clause agree on them (the lemmas make them the same
+  // terms), so their proofs generalize them; the end-of-loop lemmas hold
+  // whatever each key's lookup says, so theirs generalize the lookups.
   const best = layout.field("pw_req", "best");
+  const anyOp = u32(PW_OP_ANY_TYPE);
   return [
     {
       program: "pw_socket_create",
       clauses: clauses(m),
       explore: { merge: true, unroll: 150 },
+      opaque: [m.policy.bestOfAll(m.family, m.typeOp), m.policy.bestOfAll(m.family, anyOp)],
       lemmas: [
+        // Before the first candidate loop, the filled slots are the model's
+        // (proved once, then the loops' exits compare candidates with it).
+        {
+          name: "identity-slots",
+          site: 0,
+          field: layout.field("pw_req", "nidents"),
+          value: m.policy.identitySlots(),
+          before: (k) => (k === 0 ? m.policy.identitySlots() : undefined),
+        },
         {
           name: "typed-best",
           site: 0,
           field: best,
           value: m.typed,
           before: (k) => m.policy.bestOfFirst(m.family, m.typeOp, k),
+          opaque: [...m.policy.subjectLookups(), ...m.policy.ruleLookups(m.family, m.typeOp)],
         },
         {
           name: "any-type-best",
           site: 1,
           field: best,
           value: m.any,
-          before: (k) => m.policy.bestOfFirst(m.family, u32(PW_OP_ANY_TYPE), k),
+          before: (k) => m.policy.bestOfFirst(m.family, anyOp, k),
+          opaque: [...m.policy.subjectLookups(), ...m.policy.ruleLookups(m.family, anyOp)],
         },
       ],
     },

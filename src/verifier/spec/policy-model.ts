@@ -62,6 +62,8 @@ export interface Identity {
   readonly present: Term;
   readonly kind: bigint;
   readonly value: Term;
+  /** the pw_objects lookup that names it, for an identity the policy must name */
+  readonly named?: Term;
 }
 
 /** Key sizes of the policy maps (from the object's map definitions). */
@@ -139,7 +141,7 @@ export class PolicyModel {
 
   /** None, user, login user, then the primary and supplementary groups the policy names. */
   identities(): Identity[] {
-    const named = (gid: Term) => not(isZero(this.objectId("PW_OBJ_GID", zext(32, gid), u32(0))));
+    const lookup = (gid: Term) => this.objectId("PW_OBJ_GID", zext(32, gid), u32(0));
     const group = this.enumerator("PW_IDENT_GROUP");
     const cred = this.read(this.task, "task_struct", "cred");
     const info = this.read(cred, "cred", "group_info");
@@ -148,7 +150,12 @@ export class PolicyModel {
     const supplementary = Array.from({ length: PW_MAX_GROUPS }, (_, i) => {
       const g = kernelRead(add(info, bv(BigInt(gids + 4 * i), 64)), 4);
       const listed = and(not(isZero(info)), cmp("bvslt", bv(BigInt(i), 64), sext(32, n)));
-      return { present: and(listed, named(g)), kind: group, value: g };
+      return {
+        present: and(listed, not(isZero(lookup(g)))),
+        kind: group,
+        value: g,
+        named: lookup(g),
+      };
     });
     const fixed = (kind: string, value: Term): Identity => ({
       present: and(),
@@ -159,9 +166,40 @@ export class PolicyModel {
       fixed("PW_IDENT_NONE", u32(0)),
       fixed("PW_IDENT_USER", this.uid()),
       fixed("PW_IDENT_LOGIN", this.loginuid()),
-      { present: named(this.gid()), kind: group, value: this.gid() },
+      {
+        present: not(isZero(lookup(this.gid()))),
+        kind: group,
+        value: this.gid(),
+        named: lookup(this.gid()),
+      },
       ...supplementary,
     ];
+  }
+
+  /**
+   * The pw_objects lookups that say who the subject is (the executable, the
+   * placement, each group), as terms a proof may generalize: whether a
+   * candidate key counts depends on them, not on what they are.
+   */
+  subjectLookups(): Term[] {
+    const named = this.identities().flatMap((id) => (id.named ? [id.named] : []));
+    return [this.exe(), this.place(), ...named];
+  }
+
+  /**
+   * How many identity slots the program fills (pw_req.nidents) once the
+   * config has shapes: one past the last slot present, at least the three
+   * fixed ones; the group slots only when some shape names a group (the
+   * program reads the groups only then).
+   */
+  identitySlots(): Term {
+    const group = this.enumerator("PW_IDENT_GROUP");
+    const groupShapes = [0n, 4n, 8n, 12n].reduce((m, base) => m | (1n << (base + group)), 0n);
+    const fixed = u32(3);
+    const slots = this.identities()
+      .slice(3)
+      .reduce((n, id, i) => ite(id.present, u32(4 + i), n), fixed);
+    return ite(isZero(bvAnd(this.config("shapes"), u32(groupShapes))), fixed, slots);
   }
 
   /**
@@ -170,6 +208,14 @@ export class PolicyModel {
    * the task has them and the config's shapes use that combination.
    */
   bestScore(res: Term, op: Term): Term {
+    return ite(isZero(this.config("shapes")), bv(0n, 64), this.bestOfAll(res, op));
+  }
+
+  /**
+   * The best score among all the candidate keys, whether or not the config
+   * has shapes (bestScore says 0 without: the program then looks nothing up).
+   */
+  bestOfAll(res: Term, op: Term): Term {
     return this.bestOfFirst(res, op, Infinity);
   }
 
@@ -182,10 +228,22 @@ export class PolicyModel {
     return maxOf(this.candidateScores(res, op).slice(0, n));
   }
 
-  private readonly scores = new Map<string, Term[]>();
+  private readonly scores = new Map<string, { scores: Term[]; lookups: Term[] }>();
 
   /** Each candidate key's pw_rules score at (res, op), 0 where the key is not used. */
   candidateScores(res: Term, op: Term): Term[] {
+    return this.candidates(res, op).scores;
+  }
+
+  /**
+   * Each candidate key's pw_rules lookup at (res, op), used or not: the
+   * terms a proof about which candidates count may generalize.
+   */
+  ruleLookups(res: Term, op: Term): Term[] {
+    return this.candidates(res, op).lookups;
+  }
+
+  private candidates(res: Term, op: Term): { scores: Term[]; lookups: Term[] } {
     const memo = `${res.id}/${op.id}`;
     const hit = this.scores.get(memo);
     if (hit) return hit;
@@ -193,6 +251,7 @@ export class PolicyModel {
     const exe = this.exe();
     const place = this.place();
     const f = (name: string) => this.layout.field("pw_rule_key", name);
+    const lookups: Term[] = [];
     const scores = this.identities().flatMap((id) =>
       [0, 1, 2, 3].map((i) => {
         const [e, p] = [(i & 1) === 1, (i & 2) === 2];
@@ -213,11 +272,14 @@ export class PolicyModel {
           [f("op"), extract(7, 0, op)],
           [f("ident_kind"), bv(id.kind, 8)],
         ]);
-        return ite(used, valueOr0("pw_rules", key, { offset: 0, size: 8 }), bv(0n, 64));
+        const lookup = valueOr0("pw_rules", key, { offset: 0, size: 8 });
+        lookups.push(lookup);
+        return ite(used, lookup, bv(0n, 64));
       }),
     );
-    this.scores.set(memo, scores);
-    return scores;
+    const out = { scores, lookups };
+    this.scores.set(memo, out);
+    return out;
   }
 
   /** The action of a score: allow 0, audit 1, deny 2; the class default for 0. */
