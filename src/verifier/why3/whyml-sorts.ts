@@ -1,13 +1,13 @@
 // How the term language's sorts map onto Why3 1.5's standard library. The
-// stdlib has bitvector theories only for widths 8, 16, 32, 64 (and 128, 256)
-// and converters between those, so those are the widths a translated term
-// may have; bv1 (the stack's init bits) becomes `bool`, which has exactly two
+// stdlib has bitvector theories only for widths 8, 16, 32, 64, 128 and 256,
+// and converters between those; the widths up to 128 are the ones a
+// translated term may have (128: the 16-byte keys of pw_objects); bv1 (the stack's init bits) becomes `bool`, which has exactly two
 // values too. Odd widths occur only inside byte concatenations, which the
 // term printer flattens (whyml-terms.ts). Anything else is unsupported and
 // the obligation is reported as not translatable, never approximated.
 import type { Sort } from "../vc/index.js";
 
-export const BV_WIDTHS: readonly number[] = [8, 16, 32, 64];
+export const BV_WIDTHS: readonly number[] = [8, 16, 32, 64, 128];
 
 export class Unsupported extends Error {}
 

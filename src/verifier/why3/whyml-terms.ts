@@ -8,7 +8,13 @@
 //                       (a byte-load chain is flattened first: its inner
 //                       24-, 40-, 48-, 56-bit nodes have no Why3 type)
 //   ite on bitvectors = if-then-else with a formula condition
-import { assertNeverTerm, children, type Term } from "../vc/index.js";
+import {
+  assertNeverTerm,
+  children,
+  concat as mkConcat,
+  extract as mkExtract,
+  type Term,
+} from "../vc/index.js";
 import type { NameTable } from "./whyml-names.js";
 import {
   Unsupported,
@@ -68,6 +74,8 @@ export function printFormula(root: Term, g: GoalContext): string {
   const lets: string[] = [];
   for (const t of order) {
     if ((uses.get(t.id) ?? 0) < 2 || parts(t).length === 0 || t === root) continue;
+    // A value of no stdlib width (a whole map key) is only ever sliced: left unbound.
+    if (t.sort.kind === "bv" && width(t) !== 1 && !isBvWidth(width(t))) continue;
     const name = `t${bound.size + 1}`;
     lets.push(`let ${name} = ${node(t, print, g)} in`);
     bound.set(t.id, name);
@@ -169,7 +177,24 @@ function or(args: readonly Term[], p: (t: Term) => string): string {
   return `(${args.map(p).join(" \\/ ")})`;
 }
 
+/**
+ * bits hi..lo of x, taken from the leaves where x is a concat: a map key
+ * (20 bytes for pw_rules) is one wide concat whose 64-bit chunks are
+ * extracts, and no stdlib theory is that wide.
+ */
+function slice(hi: number, lo: number, x: Term): Term {
+  if (x.kind !== "concat") return mkExtract(hi, lo, x);
+  const low = width(x.b);
+  if (lo >= low) return slice(hi - low, lo - low, x.a);
+  if (hi < low) return slice(hi, lo, x.b);
+  return mkConcat(slice(hi - low, 0, x.a), slice(low - 1, lo, x.b));
+}
+
 function extract(t: Term & { kind: "extract" }, p: (t: Term) => string, g: GoalContext): string {
+  if (t.a.kind === "concat") {
+    const sliced = slice(t.hi, t.lo, t.a);
+    if (sliced !== t) return p(sliced);
+  }
   const from = width(t.a);
   const to = width(t);
   if (!isBvWidth(to)) throw new Unsupported(`why3: extract to width ${to}`);
