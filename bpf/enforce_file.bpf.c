@@ -58,12 +58,34 @@ static __always_inline int pw_on_create(struct dentry *d, struct vfsmount *mnt, 
 	return pw_finish(&r, hook, pw_file_score(&r, dir, mnt, PW_OP_CREATE, 1));
 }
 
+/* The dentry an open's walk starts at. overlayfs before 6.6 opens the file
+ * of the layer beneath with the overlay's own path (open_with_fake_path):
+ * f_path names the overlay's dentry and f_inode the layer's inode, so the
+ * overlay would hide the layer's file and directories from every rule. Such
+ * a file is walked from a dentry of its own inode instead, with no mount:
+ * the layer's mount is a private clone that is its own parent, so the walk
+ * ends at the layer filesystem's root either way. */
+static __always_inline struct dentry *pw_opened_dentry(struct file *file, struct vfsmount **mnt)
+{
+	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
+	struct inode *inode = BPF_CORE_READ(file, f_inode);
+	struct hlist_node *alias;
+
+	if (!inode || inode == BPF_CORE_READ(d, d_inode))
+		return d;
+	alias = BPF_CORE_READ(inode, i_dentry.first);
+	if (!alias)
+		return d;
+	*mnt = NULL;
+	return (struct dentry *)((__u64)alias - bpf_core_field_offset(struct dentry, d_u.d_alias));
+}
+
 /* An open (or a received fd): read and write are separate requests, both must pass.
  * Opens for exec belong to the exec class. */
 static __always_inline int pw_on_file(struct file *file, __u32 hook)
 {
-	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
 	struct vfsmount *mnt = BPF_CORE_READ(file, f_path.mnt);
+	struct dentry *d = pw_opened_dentry(file, &mnt);
 	__u32 mode = BPF_CORE_READ(file, f_mode);
 	struct pw_req r = {};
 	int err = 0;

@@ -1,6 +1,7 @@
 // The facts `proofwall doctor` gathers. Each check reads the system through a
 // SystemView, so tests can describe a machine without being on it.
 import { KernelError } from "../kernel/errors.js";
+import { PATH_HOOKS, type KernelShape } from "../enforce/kernel-shape.js";
 
 export type CheckStatus = "ok" | "warn" | "fail";
 
@@ -19,6 +20,8 @@ export interface SystemView {
   libbpfVersion(): string | undefined;
   /** Loads (never attaches) an LSM program; returns undefined on success or the error. */
   probeLsmLoad(): Error | undefined;
+  /** What the engine reads from the kernel's BTF, or the reason it cannot. */
+  kernelShape(): KernelShape | Error;
 }
 
 const CAPS: ReadonlyArray<readonly [string, number]> = [
@@ -128,6 +131,40 @@ export function checkLsmLoad(sys: SystemView): Check {
   return { name, status: "fail", detail: `the kernel refused to load an LSM program (${code})` };
 }
 
+/** What a tree's create, delete, rename, link and setattr rules lose without the path_* hooks. */
+const WITHOUT_PATH_HOOKS =
+  "create, delete, rename, link and setattr rules stop at the root of the file's own filesystem: " +
+  "a tree does not reach them on filesystems mounted beneath it (reads, writes and exec still cross); " +
+  "name such mount points as trees of their own, or deny mounts";
+
+/**
+ * The path_* LSM hooks (CONFIG_SECURITY_PATH) hand the inode hooks the mount
+ * an operation went through (bpf/include/pw_mount_hint.h). The engine loads
+ * without them, so their absence warns and does not fail.
+ */
+export function checkPathHooks(sys: SystemView): Check {
+  const name = "path_* LSM hooks";
+  const shape = sys.kernelShape();
+  if (shape instanceof Error)
+    return {
+      name,
+      status: "warn",
+      detail: `unknown (${shape.message}); without them ${WITHOUT_PATH_HOOKS}`,
+    };
+  const missing = PATH_HOOKS.filter((h) => !shape.pathHooks.has(h));
+  if (missing.length === 0)
+    return {
+      name,
+      status: "ok",
+      detail: `all ${PATH_HOOKS.length} present (CONFIG_SECURITY_PATH): create, delete, rename, link and setattr rules on a tree reach filesystems mounted beneath it`,
+    };
+  const which =
+    missing.length === PATH_HOOKS.length
+      ? "none in the kernel's BTF (built without CONFIG_SECURITY_PATH)"
+      : `missing ${missing.join(", ")}`;
+  return { name, status: "warn", detail: `${which}: ${WITHOUT_PATH_HOOKS}` };
+}
+
 export function runChecks(sys: SystemView): Check[] {
   return [
     checkLsmList,
@@ -137,5 +174,6 @@ export function runChecks(sys: SystemView): Check[] {
     checkCapabilities,
     checkLibbpf,
     checkLsmLoad,
+    checkPathHooks,
   ].map((c) => c(sys));
 }

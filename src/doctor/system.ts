@@ -5,6 +5,7 @@ import { gunzipSync } from "node:zlib";
 import type { SystemView } from "./checks.js";
 import { BpfObject, libbpfVersion } from "../kernel/index.js";
 import { bpfObjectPath } from "../paths.js";
+import { kernelShape, type KernelShape } from "../enforce/kernel-shape.js";
 
 function readText(path: string): string | undefined {
   try {
@@ -33,6 +34,14 @@ function probeLsmLoad(): Error | undefined {
   }
 }
 
+function readKernelShape(): KernelShape | Error {
+  try {
+    return kernelShape();
+  } catch (err) {
+    return err instanceof Error ? err : new Error(String(err));
+  }
+}
+
 export const thisMachine: SystemView = {
   readText,
   exists: existsSync,
@@ -45,4 +54,5 @@ export const thisMachine: SystemView = {
     }
   },
   probeLsmLoad,
+  kernelShape: readKernelShape,
 };
