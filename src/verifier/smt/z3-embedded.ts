@@ -48,8 +48,12 @@ function serialized<T>(job: () => Promise<T>): Promise<T> {
  * The wasm build now and then parses a garbled script ("unsupported", or an
  * error quoting a line the script does not have; seen on about 1 query in
  * 400 on self_protect), so a script the parser rejects is evaluated again.
+ * The garbling may also hit the get-value after a sat ("unknown constant"
+ * for a name the script declares), which leaves the model unreadable: that
+ * answer is evaluated again too. (After unsat, get-value always errs: no
+ * model. That is not garbling.)
  */
-const GARBLED = /^\s*(unsupported|\(error)/;
+const GARBLED = /^\s*(unsupported|\(error|sat\b[\s\S]*\(error)/;
 const ATTEMPTS = 3;
 
 /** The same instance for callers that write SMT-LIB themselves; answers z3's raw output. */
