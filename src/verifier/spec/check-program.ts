@@ -6,7 +6,6 @@ import type { ObjectSpec } from "../object/index.js";
 import { prove, type Solver } from "../smt/index.js";
 import {
   defaultContext,
-  evalBool,
   expandBpfLoops,
   explore,
   objectContext,
@@ -16,7 +15,9 @@ import {
   type LoopSite,
   type Obligation,
 } from "../vc/index.js";
+import { confirms } from "./confirm.js";
 import { functionalObligations } from "./obligations.js";
+import { refuteUnder, type WitnessMaps } from "./witness-maps.js";
 import type { FunctionalSpec } from "./spec.js";
 
 export interface FunctionalProblem {
@@ -103,6 +104,8 @@ function lemmaCuts(spec: FunctionalSpec, sites: readonly LoopSite[]): Map<number
   return cuts;
 }
 
+export { confirms };
+
 export type ClauseResult =
   | { readonly id: string; readonly outcome: "proved" }
   | {
@@ -114,24 +117,25 @@ export type ClauseResult =
     }
   | { readonly id: string; readonly outcome: "unknown"; readonly reason: string };
 
-/** Whether the model drives some path to the exit while falsifying the clause. */
-export function confirms(ob: Obligation, model: Assignment): boolean {
-  return ob.cases.some((c) => {
-    try {
-      return evalBool(c.path, model) && !evalBool(c.safe, model);
-    } catch {
-      return false;
-    }
-  });
-}
-
+/**
+ * Proves each obligation, after a search for a counterexample under the
+ * spec's witness maps (witness-maps.ts): there the condition is small, so a
+ * wrong clause is refuted in a second where its whole condition would leave
+ * the solver without an answer, and a right one costs a small unsat query.
+ */
 export async function proveClauses(
   solver: Solver,
   obligations: readonly Obligation[],
   timeoutMs: number,
+  witnesses: readonly WitnessMaps[] = [],
 ): Promise<ClauseResult[]> {
   const out: ClauseResult[] = [];
   for (const ob of obligations) {
+    const found = await refuteUnder(solver, ob, witnesses, timeoutMs);
+    if (found) {
+      out.push({ id: ob.id, outcome: "refuted", model: found, confirmed: true });
+      continue;
+    }
     const v = await prove(solver, ob, timeoutMs);
     if (v.kind === "proved") out.push({ id: ob.id, outcome: "proved" });
     else if (v.kind === "refuted")

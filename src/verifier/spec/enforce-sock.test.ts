@@ -22,6 +22,7 @@ import { contextSize } from "../why3/program-obligations.js";
 import { repoRoot } from "../why3/why3-config.js";
 import { functionalProblem, proveClauses } from "./check-program.js";
 import { SocketCreateModel, enforceSockSpecs } from "./enforce-sock.js";
+import { specMutants } from "./mutants.js";
 import { Layout } from "./layout.js";
 import type { FunctionalSpec } from "./spec.js";
 
@@ -94,11 +95,11 @@ describe("enforce_sock pw_socket_create: functional spec", () => {
     assert.equal(r.outcome === "refuted" && r.confirmed, true);
   });
 
-  // A wrong decision clause is not proved: the generalized form that proves
-  // the right one has a model here. A counterexample on the whole condition
-  // (thousands of nodes of map lookups) is out of the solver's reach in a
-  // unit test's time, so only the absence of a proof is asserted.
-  it("does not prove a wrong clause: -EPERM for an audited outcome as well as a denied one", async () => {
+  // A wrong decision clause is refuted with a counterexample the evaluator
+  // confirms: found under the spec's witness maps (a config with rules for
+  // the anyone-identity only), where the condition is small; on the whole
+  // condition the solver finds none in minutes.
+  it("refutes a wrong clause: -EPERM for an audited outcome as well as a denied one", async () => {
     const m = new SocketCreateModel(layout, obj);
     const eperm = bv(BigInt.asUintN(32, -1n), 32);
     const denyOrAudit = or(m.is("PW_OUT_DENY"), m.is("PW_OUT_AUDIT"));
@@ -115,7 +116,36 @@ describe("enforce_sock pw_socket_create: functional spec", () => {
       o.id.startsWith("functional:eperm-iff-deny-or-audit@"),
     );
     assert.ok(ob);
-    const [r] = await proveClauses(processSolver(Z3), [ob], 10_000);
-    assert.notEqual(r?.outcome, "proved");
+    const [r] = await proveClauses(processSolver(Z3), [ob], 60_000, spec.witnesses);
+    assert.equal(r?.outcome, "refuted");
+    assert.equal(r.outcome === "refuted" && r.confirmed, true);
+  });
+
+  // Bytecode mutants of the hook (mutants.ts): the errno changed and the
+  // ring-buffer submit removed. The errno mutant at the hook's return breaks
+  // `verdict-is-0-or-eperm`, the missing submit `event-iff-reported`, each
+  // refuted with a confirmed counterexample; the errno mutants elsewhere
+  // (other uses of -1) keep the verdict clause proved.
+  it("refutes the errno and the missing-event mutants with counterexamples", async () => {
+    const mutants = specMutants(obj, spec.program).filter(
+      (x) => x.kind === "errno" || x.kind === "no-submit",
+    );
+    const verdicts: string[] = [];
+    for (const mutant of mutants) {
+      const clause = mutant.kind === "errno" ? "verdict-is-0-or-eperm" : "event-iff-reported";
+      const q = functionalProblem(mutant.obj, spec, contextSize(prog));
+      const ob = q.functional.find((o) => o.id.startsWith(`functional:${clause}@`));
+      assert.ok(ob, clause);
+      const [r] = await proveClauses(processSolver(Z3), [ob], 60_000, spec.witnesses);
+      const outcome = r?.outcome === "refuted" && r.confirmed ? "killed" : r?.outcome;
+      console.log(`${mutant.name}: ${clause} ${outcome}`);
+      verdicts.push(`${mutant.kind}:${outcome}`);
+    }
+    assert.ok(verdicts.includes("no-submit:killed"), verdicts.join());
+    assert.ok(verdicts.includes("errno:killed"), verdicts.join());
+    assert.deepEqual(
+      verdicts.filter((v) => !v.endsWith(":killed") && !v.endsWith(":proved")),
+      [],
+    );
   });
 });

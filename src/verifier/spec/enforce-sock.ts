@@ -34,6 +34,7 @@ import {
 import type { Layout } from "./layout.js";
 import { PolicyModel, isZero, keyOf, ugt } from "./policy-model.js";
 import type { Clause, ExitView, FunctionalSpec } from "./spec.js";
+import type { WitnessMaps } from "./witness-maps.js";
 
 const EPERM = 1n;
 const SOCK_TYPE_MASK = 0xfn;
@@ -187,6 +188,39 @@ function clauses(m: SocketCreateModel): Clause[] {
   ];
 }
 
+/**
+ * pw_config contents to look for counterexamples under: no rules with the
+ * defaults deciding, in enforce and in audit mode, and rules for the
+ * anyone-identity only (one candidate key in use), where the lookup in
+ * pw_rules stays free. Each folds the 144-candidate best scores to a few
+ * terms (witness-maps.ts).
+ */
+function witnessConfigs(layout: Layout, obj: ObjectSpec): WitnessMaps[] {
+  const size = obj.maps.find((m) => m.name === "pw_config")?.valueSize;
+  if (size === undefined) throw new Error(`spec: ${obj.fileName} has no map pw_config`);
+  const config = (fields: Record<string, bigint>): Uint8Array => {
+    const bytes = new Uint8Array(size);
+    for (const [name, value] of Object.entries(fields)) {
+      const f = layout.field("pw_config", name);
+      for (let i = 0; i < f.size; i++)
+        bytes[f.offset + i] = Number((value >> BigInt(8 * i)) & 0xffn);
+    }
+    return bytes;
+  };
+  const witness = (name: string, fields: Record<string, bigint>): WitnessMaps => ({
+    name,
+    maps: new Map([["pw_config", config(fields)]]),
+  });
+  const everyClass = 0xffffffffn;
+  const anyone = 1n << layout.enumerator("PW_IDENT_NONE");
+  return [
+    witness("no-rules-deny-defaults", { deny_defaults: everyClass }),
+    witness("no-rules-audit-mode", { deny_defaults: everyClass, audit_mode: 1n }),
+    witness("anyone-rules", { shapes: anyone }),
+    witness("anyone-rules-audit-mode", { shapes: anyone, audit_mode: 1n }),
+  ];
+}
+
 export function enforceSockSpecs(layout: Layout, obj: ObjectSpec): FunctionalSpec[] {
   const m = new SocketCreateModel(layout, obj);
   // The candidate loops (bpf_loop, 144 calls), the 16 cgroup levels and the
@@ -205,6 +239,7 @@ export function enforceSockSpecs(layout: Layout, obj: ObjectSpec): FunctionalSpe
       program: "pw_socket_create",
       clauses: clauses(m),
       explore: { merge: true, unroll: 150 },
+      witnesses: witnessConfigs(layout, obj),
       opaque: [m.policy.bestOfAll(m.family, m.typeOp), m.policy.bestOfAll(m.family, anyOp)],
       lemmas: [
         // Before the first candidate loop, the filled slots are the model's

@@ -12,6 +12,7 @@ import { runsEachSlotOnce } from "./canonical-inputs.js";
 import { provedEquivalent } from "./equivalence.js";
 import type { SpecMutant } from "./mutants.js";
 import type { FunctionalSpec } from "./spec.js";
+import { refuteUnder, type WitnessMaps } from "./witness-maps.js";
 
 export type MutantVerdict =
   | {
@@ -38,9 +39,11 @@ export interface JudgeOptions {
 async function firstKill(
   obligations: readonly Obligation[],
   o: JudgeOptions,
+  witnesses: readonly WitnessMaps[] = [],
 ): Promise<{ kill: Obligation } | { open: string[] }> {
   const open: string[] = [];
   for (const ob of obligations) {
+    if (await refuteUnder(o.solver, ob, witnesses, o.timeoutMs)) return { kill: ob };
     const v = await prove(o.solver, ob, o.timeoutMs);
     if (v.kind === "refuted" && confirms(ob, v.model)) return { kill: ob };
     if (v.kind === "refuted") open.push(`${ob.id}: refuted, model not confirmed`);
@@ -57,7 +60,7 @@ export async function judgeMutant(
 ): Promise<MutantVerdict> {
   const p = functionalProblem(mutant.obj, spec, o.ctxSize);
   const safety = p.safety.filter((ob) => !LINT_KINDS.has(ob.kind));
-  const functional = await firstKill(p.functional, o);
+  const functional = await firstKill(p.functional, o, spec.witnesses);
   if ("kill" in functional) return { kind: "killed", by: functional.kill.id, route: "functional" };
   const safe = await firstKill(safety, o);
   if ("kill" in safe) return { kind: "killed", by: safe.kill.id, route: "safety" };

@@ -4,6 +4,7 @@
 // routes (direct SMT and Why3) consume it unchanged.
 import type { Term } from "../vc/index.js";
 import type { Field } from "./layout.js";
+import type { WitnessMaps } from "./witness-maps.js";
 
 export interface ExitView {
   /** the low 32 bits of r0, the verdict an LSM hook returns */
@@ -38,6 +39,8 @@ export interface FunctionalSpec {
    * typically the lemmas' values, which the exit and the clause share.
    */
   readonly opaque?: readonly Term[];
+  /** map contents under which to look for counterexamples first (witness-maps.ts) */
+  readonly witnesses?: readonly WitnessMaps[];
 }
 
 /**
