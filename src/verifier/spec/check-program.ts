@@ -104,8 +104,6 @@ function lemmaCuts(spec: FunctionalSpec, sites: readonly LoopSite[]): Map<number
   return cuts;
 }
 
-export { confirms };
-
 export type ClauseResult =
   | { readonly id: string; readonly outcome: "proved" }
   | {

@@ -7,7 +7,8 @@
 // (equivalence.ts); otherwise it survived, and the test that ran it fails.
 import { prove, type Solver } from "../smt/index.js";
 import { LINT_KINDS, type Obligation } from "../vc/index.js";
-import { confirms, functionalProblem, type FunctionalProblem } from "./check-program.js";
+import { functionalProblem, type FunctionalProblem } from "./check-program.js";
+import { confirms } from "./confirm.js";
 import { runsEachSlotOnce } from "./canonical-inputs.js";
 import { provedEquivalent } from "./equivalence.js";
 import type { SpecMutant } from "./mutants.js";

@@ -150,12 +150,8 @@ export class PolicyModel {
     const supplementary = Array.from({ length: PW_MAX_GROUPS }, (_, i) => {
       const g = kernelRead(add(info, bv(BigInt(gids + 4 * i), 64)), 4);
       const listed = and(not(isZero(info)), cmp("bvslt", bv(BigInt(i), 64), sext(32, n)));
-      return {
-        present: and(listed, not(isZero(lookup(g)))),
-        kind: group,
-        value: g,
-        named: lookup(g),
-      };
+      const named = lookup(g);
+      return { present: and(listed, not(isZero(named))), kind: group, value: g, named };
     });
     const fixed = (kind: string, value: Term): Identity => ({
       present: and(),
