@@ -4,6 +4,7 @@ export * from "./spec.js";
 export * from "./obligations.js";
 export * from "./self-protect.js";
 export * from "./policy-model.js";
+export * from "./hook-decision.js";
 export * from "./enforce-sock.js";
 export * from "./check-program.js";
 export * from "./mutants.js";
