@@ -11,12 +11,15 @@ import { ctxArg, kernelRead } from "./inputs.js";
 import type { Layout } from "./layout.js";
 import {
   DecisionModel,
+  EXPLORE,
+  bestLemma,
   decisionClauses,
+  identitySlots,
   witnessConfigs,
   type DecidedRequest,
 } from "./hook-decision.js";
 import { isZero, ugt } from "./policy-model.js";
-import type { FunctionalSpec, LoopLemma } from "./spec.js";
+import type { FunctionalSpec } from "./spec.js";
 
 const SOCK_TYPE_MASK = 0xfn;
 const PW_OP_ANY_TYPE = 0xffn;
@@ -105,7 +108,7 @@ export class UnixConnectModel extends DecisionModel {
     this.ino = read(this.inode, "inode", "i_ino");
     this.dev = read(read(this.inode, "inode", "i_sb"), "super_block", "s_dev");
     this.res = this.policy.objectId("PW_OBJ_FILE", this.ino, this.dev);
-    this.score = ite(isZero(this.res), bv(0n, 64), this.policy.bestScore(this.res, u32(0n)));
+    this.score = this.namedScore(this.res, u32(0n));
   }
 
   /** No earlier verdict, and the peer is bound to a file (abstract and unbound sockets are not requests). */
@@ -133,45 +136,6 @@ export class UnixConnectModel extends DecisionModel {
     };
   }
 }
-
-/**
- * Before the first candidate loop, the filled identity slots are the
- * model's (proved once, then the loops' exits compare candidates with it).
- */
-function identitySlots(m: DecisionModel): LoopLemma {
-  return {
-    name: "identity-slots",
-    site: 0,
-    field: m.layout.field("pw_req", "nidents"),
-    value: m.policy.identitySlots(),
-    before: (k) => (k === 0 ? m.policy.identitySlots() : undefined),
-  };
-}
-
-/**
- * The candidate loop at `site` ends with r->best at the model's best score
- * for (res, op), with the best of the first k candidates before iteration
- * k; its end holds whatever each key's lookup says, so its proof
- * generalizes the lookups.
- */
-function bestLemma(m: DecisionModel, name: string, site: number, res: Term, op: Term): LoopLemma {
-  return {
-    name,
-    site,
-    field: m.layout.field("pw_req", "best"),
-    value: m.policy.bestScore(res, op),
-    before: (k) => m.policy.bestOfFirst(res, op, k),
-    opaque: [...m.policy.subjectLookups(), ...m.policy.ruleLookups(res, op)],
-  };
-}
-
-// The candidate loops (bpf_loop, 144 calls), the 16 cgroup levels and the
-// 32 groups are unrolled; paths merge at joins, so the decision is one path
-// per outcome rather than one per combination of lookups. The clauses hold
-// whatever the best scores are, as long as the program and the clause agree
-// on them (the lemmas make them the same terms), so their proofs generalize
-// them.
-const EXPLORE = { merge: true, unroll: 150 };
 
 function socketCreateSpec(layout: Layout, obj: ObjectSpec): FunctionalSpec {
   const m = new SocketCreateModel(layout, obj);

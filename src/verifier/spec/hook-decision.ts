@@ -24,7 +24,7 @@ import {
 import { clock, globalBytes, helperResult, mapField, mapPresent, ringbufFull } from "./inputs.js";
 import type { Layout } from "./layout.js";
 import { PolicyModel, isZero, keyOf } from "./policy-model.js";
-import type { Clause, ExitView } from "./spec.js";
+import type { Clause, ExitView, LoopLemma } from "./spec.js";
 import type { WitnessMaps } from "./witness-maps.js";
 
 const EPERM = 1n;
@@ -73,11 +73,13 @@ export class DecisionModel {
     readonly layout: Layout,
     readonly obj: ObjectSpec,
     cls: string,
+    defaultDecides = true,
   ) {
     this.policy = new PolicyModel(
       layout,
       { objects: keySize(obj, "pw_objects"), rules: keySize(obj, "pw_rules") },
       layout.enumerator(cls),
+      defaultDecides,
     );
     this.interval = globalBytes(
       ".rodata",
@@ -105,6 +107,14 @@ export class DecisionModel {
     const key = this.rateKey(score);
     const last = mapField(RATE, key, this.layout.field("pw_rate", "last_ns"));
     return and(mapPresent(RATE, key), cmp("bvult", sub(clock(0), last), this.interval));
+  }
+
+  /**
+   * The best score for a resource named by its pw_objects id `res`: none
+   * when it is not named (0), else the best among the candidate keys.
+   */
+  namedScore(res: Term, op: Term): Term {
+    return ite(isZero(res), bv(0n, 64), this.policy.bestScore(res, op));
   }
 
   /** Events dropped since the last one, as the record reports them. */
@@ -205,3 +215,48 @@ export function witnessConfigs(layout: Layout, obj: ObjectSpec): WitnessMaps[] {
     witness("anyone-rules-audit-mode", { shapes: anyone, audit_mode: 1n }),
   ];
 }
+
+/**
+ * Before the first candidate loop, the filled identity slots are the
+ * model's (proved once, then the loops' exits compare candidates with it).
+ */
+export function identitySlots(m: DecisionModel): LoopLemma {
+  return {
+    name: "identity-slots",
+    site: 0,
+    field: m.layout.field("pw_req", "nidents"),
+    value: m.policy.identitySlots(),
+    before: (k) => (k === 0 ? m.policy.identitySlots() : undefined),
+  };
+}
+
+/**
+ * The candidate loop at `site` ends with r->best at the model's best score
+ * for (res, op), with the best of the first k candidates before iteration
+ * k; its end holds whatever each key's lookup says, so its proof
+ * generalizes the lookups.
+ */
+export function bestLemma(
+  m: DecisionModel,
+  name: string,
+  site: number,
+  res: Term,
+  op: Term,
+): LoopLemma {
+  return {
+    name,
+    site,
+    field: m.layout.field("pw_req", "best"),
+    value: m.policy.bestScore(res, op),
+    before: (k) => m.policy.bestOfFirst(res, op, k),
+    opaque: [...m.policy.subjectLookups(), ...m.policy.ruleLookups(res, op)],
+  };
+}
+
+// The candidate loops (bpf_loop, 144 calls), the 16 cgroup levels and the
+// 32 groups are unrolled; paths merge at joins, so the decision is one path
+// per outcome rather than one per combination of lookups. The clauses hold
+// whatever the best scores are, as long as the program and the clause agree
+// on them (the lemmas make them the same terms), so their proofs generalize
+// them.
+export const EXPLORE = { merge: true, unroll: 150 };

@@ -80,6 +80,8 @@ export class PolicyModel {
     readonly layout: Layout,
     readonly keys: PolicyKeySizes,
     readonly cls: bigint,
+    /** the class default decides a request no rule names (anonymous exec: only a rule does) */
+    readonly defaultDecides = true,
   ) {}
 
   private enumerator = (name: string) => this.layout.enumerator(name);
@@ -278,9 +280,10 @@ export class PolicyModel {
     return out;
   }
 
-  /** The action of a score: allow 0, audit 1, deny 2; the class default for 0. */
+  /** The action of a score: allow 0, audit 1, deny 2; the class default (if it decides) for 0. */
   action(score: Term): Term {
-    const byDefault = bvAnd(lshr(this.config("deny_defaults"), u32(this.cls)), u32(1));
+    const defaults = this.defaultDecides ? this.config("deny_defaults") : u32(0);
+    const byDefault = bvAnd(lshr(defaults, u32(this.cls)), u32(1));
     return ite(
       isZero(score),
       ite(isZero(byDefault), u32(0), u32(2)),

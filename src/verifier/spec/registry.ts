@@ -1,7 +1,8 @@
 // Which objects have functional specifications, by object name (the file
-// name without .bpf.o): self_protect's task hooks and enforce_sock's
-// socket_create so far.
+// name without .bpf.o): self_protect's task hooks, enforce_sock's hooks and
+// enforce_proc's item hooks so far.
 import { readObject, type ObjectSpec } from "../object/index.js";
+import { enforceProcSpecs } from "./enforce-proc.js";
 import { enforceSockSpecs } from "./enforce-sock.js";
 import { Layout } from "./layout.js";
 import { selfProtectSpecs } from "./self-protect.js";
@@ -12,6 +13,7 @@ type SpecMaker = (layout: Layout, obj: ObjectSpec) => FunctionalSpec[];
 const SPECS: Readonly<Record<string, SpecMaker>> = {
   self_protect: selfProtectSpecs,
   enforce_sock: enforceSockSpecs,
+  enforce_proc: enforceProcSpecs,
 };
 
 /** The specs of an object's programs; none when the object has no specification. */
