@@ -23,15 +23,8 @@ import {
 } from "../vc/index.js";
 import { ctxArg, helperResult, kernelLoad, kernelRead } from "./inputs.js";
 import type { Layout } from "./layout.js";
-import {
-  DecisionModel,
-  EXPLORE,
-  bestLemma,
-  decisionClauses,
-  identitySlots,
-  witnessConfigs,
-  type DecidedRequest,
-} from "./hook-decision.js";
+import { DecisionModel, decisionClauses, type DecidedRequest } from "./hook-decision.js";
+import { EXPLORE, bestLemma, identitySlots, witnessConfigs } from "./decision-proof.js";
 import { isZero } from "./policy-model.js";
 import type { FunctionalSpec } from "./spec.js";
 

@@ -9,15 +9,8 @@ import type { ObjectSpec } from "../object/index.js";
 import { add, and, bin, bv, extract, ite, not, type Term } from "../vc/index.js";
 import { ctxArg, kernelRead } from "./inputs.js";
 import type { Layout } from "./layout.js";
-import {
-  DecisionModel,
-  EXPLORE,
-  bestLemma,
-  decisionClauses,
-  identitySlots,
-  witnessConfigs,
-  type DecidedRequest,
-} from "./hook-decision.js";
+import { DecisionModel, decisionClauses, type DecidedRequest } from "./hook-decision.js";
+import { EXPLORE, bestLemma, identitySlots, witnessConfigs } from "./decision-proof.js";
 import { isZero, ugt } from "./policy-model.js";
 import type { FunctionalSpec } from "./spec.js";
 
