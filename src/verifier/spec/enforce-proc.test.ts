@@ -9,25 +9,14 @@
 // `proofwall prove`. Needs build/bpf/enforce_proc.bpf.o.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { readObject, type ObjectSpec } from "../object/index.js";
 import { processSolver, Z3 } from "../smt/index.js";
 import { contextSize } from "../why3/program-obligations.js";
-import { repoRoot } from "../why3/why3-config.js";
 import { functionalProblem, proveClauses } from "./check-program.js";
 import { ItemModel, enforceProcSpecs, itemRequests } from "./enforce-proc.js";
 import { decisionClauses } from "./hook-decision.js";
-import { specMutants } from "./mutants.js";
-import { Layout } from "./layout.js";
-import type { FunctionalSpec } from "./spec.js";
+import { assertDecisionMutantsKilled, assertRefuted, builtObject } from "./test-support.js";
 
-const FILE = join(repoRoot, "build", "bpf", "enforce_proc.bpf.o");
-const bytes = readFileSync(FILE);
-const read = readObject(bytes, "enforce_proc.bpf.o");
-assert.equal(read.kind, "ok");
-const obj = (read as { value: ObjectSpec }).value;
-const layout = Layout.ofObject(bytes, FILE);
+const { obj, layout } = builtObject("enforce_proc");
 const specs = enforceProcSpecs(layout, obj);
 
 const ctxSizeOf = (program: string) => {
@@ -100,37 +89,11 @@ describe("enforce_proc: wrong specs and mutants", () => {
     const m = new ItemModel(layout, obj, { ...request, ruleOnly: false });
     const clause = decisionClauses(m, m.request()).find((c) => c.name === "eperm-iff-deny");
     assert.ok(clause);
-    const wrong: FunctionalSpec = { ...spec, clauses: [clause] };
-    const ob = functionalProblem(obj, wrong, ctxSizeOf(spec.program)).functional.find((o) =>
-      o.id.startsWith("functional:eperm-iff-deny@"),
-    );
-    assert.ok(ob);
-    const [r] = await proveClauses(processSolver(Z3), [ob], 120_000, spec.witnesses);
-    assert.equal(r?.outcome, "refuted");
-    assert.equal(r.outcome === "refuted" && r.confirmed, true);
+    await assertRefuted(obj, spec, clause, ctxSizeOf(spec.program));
   });
 
   it("refutes pw_capable's errno and missing-event mutants with counterexamples", async () => {
     const spec = specOf("pw_capable");
-    const mutants = specMutants(obj, spec.program).filter(
-      (x) => x.kind === "errno" || x.kind === "no-submit",
-    );
-    const verdicts: string[] = [];
-    for (const mutant of mutants) {
-      const clause = mutant.kind === "errno" ? "verdict-is-0-or-eperm" : "event-iff-reported";
-      const q = functionalProblem(mutant.obj, spec, ctxSizeOf(spec.program));
-      const ob = q.functional.find((o) => o.id.startsWith(`functional:${clause}@`));
-      assert.ok(ob, clause);
-      const [r] = await proveClauses(processSolver(Z3), [ob], 120_000, spec.witnesses);
-      const outcome = r?.outcome === "refuted" && r.confirmed ? "killed" : r?.outcome;
-      console.log(`${mutant.name}: ${clause} ${outcome}`);
-      verdicts.push(`${mutant.kind}:${outcome}`);
-    }
-    assert.ok(verdicts.includes("no-submit:killed"), verdicts.join());
-    assert.ok(verdicts.includes("errno:killed"), verdicts.join());
-    assert.deepEqual(
-      verdicts.filter((v) => !v.endsWith(":killed") && !v.endsWith(":proved")),
-      [],
-    );
+    await assertDecisionMutantsKilled(obj, spec, ctxSizeOf(spec.program));
   });
 });

@@ -8,25 +8,15 @@
 // the evaluator confirms. Needs build/bpf/enforce_sock.bpf.o.
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { readObject, type ObjectSpec } from "../object/index.js";
 import { processSolver, Z3 } from "../smt/index.js";
 import { bv, eq, implies, ite } from "../vc/index.js";
 import { contextSize } from "../why3/program-obligations.js";
-import { repoRoot } from "../why3/why3-config.js";
 import { functionalProblem, proveClauses } from "./check-program.js";
 import { UnixConnectModel, enforceSockSpecs, type UnixHook } from "./enforce-sock.js";
-import { specMutants } from "./mutants.js";
-import { Layout } from "./layout.js";
+import { assertDecisionMutantsKilled, assertRefuted, builtObject } from "./test-support.js";
 import type { FunctionalSpec } from "./spec.js";
 
-const FILE = join(repoRoot, "build", "bpf", "enforce_sock.bpf.o");
-const bytes = readFileSync(FILE);
-const read = readObject(bytes, "enforce_sock.bpf.o");
-assert.equal(read.kind, "ok");
-const obj = (read as { value: ObjectSpec }).value;
-const layout = Layout.ofObject(bytes, FILE);
+const { obj, layout } = builtObject("enforce_sock");
 const HOOKS: readonly UnixHook[] = ["pw_unix_stream_connect", "pw_unix_may_send"];
 const eperm = bv(BigInt.asUintN(32, -1n), 32);
 
@@ -85,44 +75,18 @@ describe("enforce_sock pw_unix_stream_connect: wrong specs and mutants", () => {
   it("refutes a wrong clause: the verdict by the class default alone", async () => {
     const m = new UnixConnectModel(layout, obj, hook);
     const byDefault = m.scoreIs(bv(0n, 64), "PW_OUT_DENY");
-    const wrong: FunctionalSpec = {
-      ...spec,
-      clauses: [
-        {
-          name: "eperm-iff-default-denies",
-          holds: (x) => implies(m.decided(), eq(x.ret, ite(byDefault, eperm, bv(0n, 32)))),
-        },
-      ],
-    };
-    const ob = functionalProblem(obj, wrong, ctxSize).functional.find((o) =>
-      o.id.startsWith("functional:eperm-iff-default-denies@"),
+    await assertRefuted(
+      obj,
+      spec,
+      {
+        name: "eperm-iff-default-denies",
+        holds: (x) => implies(m.decided(), eq(x.ret, ite(byDefault, eperm, bv(0n, 32)))),
+      },
+      ctxSize,
     );
-    assert.ok(ob);
-    const [r] = await proveClauses(processSolver(Z3), [ob], 120_000, spec.witnesses);
-    assert.equal(r?.outcome, "refuted");
-    assert.equal(r.outcome === "refuted" && r.confirmed, true);
   });
 
   it("refutes the errno and the missing-event mutants with counterexamples", async () => {
-    const mutants = specMutants(obj, hook).filter(
-      (x) => x.kind === "errno" || x.kind === "no-submit",
-    );
-    const verdicts: string[] = [];
-    for (const mutant of mutants) {
-      const clause = mutant.kind === "errno" ? "verdict-is-0-or-eperm" : "event-iff-reported";
-      const q = functionalProblem(mutant.obj, spec, ctxSize);
-      const ob = q.functional.find((o) => o.id.startsWith(`functional:${clause}@`));
-      assert.ok(ob, clause);
-      const [r] = await proveClauses(processSolver(Z3), [ob], 120_000, spec.witnesses);
-      const outcome = r?.outcome === "refuted" && r.confirmed ? "killed" : r?.outcome;
-      console.log(`${mutant.name}: ${clause} ${outcome}`);
-      verdicts.push(`${mutant.kind}:${outcome}`);
-    }
-    assert.ok(verdicts.includes("no-submit:killed"), verdicts.join());
-    assert.ok(verdicts.includes("errno:killed"), verdicts.join());
-    assert.deepEqual(
-      verdicts.filter((v) => !v.endsWith(":killed") && !v.endsWith(":proved")),
-      [],
-    );
+    await assertDecisionMutantsKilled(obj, spec, ctxSize);
   });
 });

@@ -13,25 +13,15 @@
 // Needs build/bpf/enforce_sock.bpf.o and the kernel BTF (context size).
 import { describe, it } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { readObject, type ObjectSpec } from "../object/index.js";
 import { processSolver, Z3 } from "../smt/index.js";
 import { bv, eq, implies, ite, or } from "../vc/index.js";
 import { contextSize } from "../why3/program-obligations.js";
-import { repoRoot } from "../why3/why3-config.js";
 import { functionalProblem, proveClauses } from "./check-program.js";
 import { SocketCreateModel, enforceSockSpecs } from "./enforce-sock.js";
-import { specMutants } from "./mutants.js";
-import { Layout } from "./layout.js";
+import { assertDecisionMutantsKilled, assertRefuted, builtObject } from "./test-support.js";
 import type { FunctionalSpec } from "./spec.js";
 
-const FILE = join(repoRoot, "build", "bpf", "enforce_sock.bpf.o");
-const bytes = readFileSync(FILE);
-const read = readObject(bytes, "enforce_sock.bpf.o");
-assert.equal(read.kind, "ok");
-const obj = (read as { value: ObjectSpec }).value;
-const layout = Layout.ofObject(bytes, FILE);
+const { obj, layout } = builtObject("enforce_sock");
 const [spec] = enforceSockSpecs(layout, obj);
 assert.ok(spec);
 const prog = obj.programs.find((p) => p.name === spec.program);
@@ -103,22 +93,15 @@ describe("enforce_sock pw_socket_create: functional spec", () => {
     const m = new SocketCreateModel(layout, obj);
     const eperm = bv(BigInt.asUintN(32, -1n), 32);
     const denyOrAudit = or(m.is("PW_OUT_DENY"), m.is("PW_OUT_AUDIT"));
-    const wrong: FunctionalSpec = {
-      ...spec,
-      clauses: [
-        {
-          name: "eperm-iff-deny-or-audit",
-          holds: (x) => implies(m.decided(), eq(x.ret, ite(denyOrAudit, eperm, bv(0n, 32)))),
-        },
-      ],
-    };
-    const ob = problemOf(wrong).functional.find((o) =>
-      o.id.startsWith("functional:eperm-iff-deny-or-audit@"),
+    await assertRefuted(
+      obj,
+      spec,
+      {
+        name: "eperm-iff-deny-or-audit",
+        holds: (x) => implies(m.decided(), eq(x.ret, ite(denyOrAudit, eperm, bv(0n, 32)))),
+      },
+      contextSize(prog),
     );
-    assert.ok(ob);
-    const [r] = await proveClauses(processSolver(Z3), [ob], 60_000, spec.witnesses);
-    assert.equal(r?.outcome, "refuted");
-    assert.equal(r.outcome === "refuted" && r.confirmed, true);
   });
 
   // Bytecode mutants of the hook (mutants.ts): the errno changed and the
@@ -127,25 +110,6 @@ describe("enforce_sock pw_socket_create: functional spec", () => {
   // refuted with a confirmed counterexample; the errno mutants elsewhere
   // (other uses of -1) keep the verdict clause proved.
   it("refutes the errno and the missing-event mutants with counterexamples", async () => {
-    const mutants = specMutants(obj, spec.program).filter(
-      (x) => x.kind === "errno" || x.kind === "no-submit",
-    );
-    const verdicts: string[] = [];
-    for (const mutant of mutants) {
-      const clause = mutant.kind === "errno" ? "verdict-is-0-or-eperm" : "event-iff-reported";
-      const q = functionalProblem(mutant.obj, spec, contextSize(prog));
-      const ob = q.functional.find((o) => o.id.startsWith(`functional:${clause}@`));
-      assert.ok(ob, clause);
-      const [r] = await proveClauses(processSolver(Z3), [ob], 60_000, spec.witnesses);
-      const outcome = r?.outcome === "refuted" && r.confirmed ? "killed" : r?.outcome;
-      console.log(`${mutant.name}: ${clause} ${outcome}`);
-      verdicts.push(`${mutant.kind}:${outcome}`);
-    }
-    assert.ok(verdicts.includes("no-submit:killed"), verdicts.join());
-    assert.ok(verdicts.includes("errno:killed"), verdicts.join());
-    assert.deepEqual(
-      verdicts.filter((v) => !v.endsWith(":killed") && !v.endsWith(":proved")),
-      [],
-    );
+    await assertDecisionMutantsKilled(obj, spec, contextSize(prog));
   });
 });

@@ -6,6 +6,7 @@ export * from "./self-protect.js";
 export * from "./policy-model.js";
 export * from "./hook-decision.js";
 export * from "./decision-proof.js";
+export * from "./decision-mutants.js";
 export * from "./enforce-sock.js";
 export * from "./enforce-proc.js";
 export * from "./check-program.js";
