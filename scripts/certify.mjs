@@ -2,7 +2,7 @@
 // BTF, before anything starts the agent in the VM: the kernel suites and the
 // red-team suite load certified objects only, as the product does. Proved
 // certificates are cached (`proofwall build --reuse`), so this costs minutes
-// when an object or the verifier changed and about a second otherwise; CI's
+// when an object or the verifier changed and seconds otherwise; CI's
 // check that every object proves (src/cli/verify-programs.test.ts) makes and
 // reuses the same entries, so nothing is proved twice.
 import { spawn } from "node:child_process";

@@ -6,7 +6,7 @@
 // kept in a cache (certificate/cache.ts); --reuse takes it from there when
 // nothing it depends on has changed, which makes a rerun instant.
 import type { Command } from "commander";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { repoRoot } from "../paths.js";
 import type { Certificate } from "../verifier/certificate/index.js";
@@ -73,6 +73,13 @@ async function cacheKey(
   };
 }
 
+/** Written whole, then renamed over the old one: a loader never reads half a certificate. */
+function writeCertificate(path: string, cert: Certificate): void {
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, `${JSON.stringify(cert, null, 2)}\n`);
+  renameSync(partial, path);
+}
+
 function report(path: string, cert: Certificate, how: string): number {
   const p = cert.programs;
   const proved = p.reduce((n, x) => n + x.obligations.proved, 0);
@@ -92,7 +99,7 @@ async function certifyOne(path: string, solver: SolverName, flags: BuildFlags): 
   const cacheDir = c.certificateCacheDir();
   const cached = flags.reuse === true ? c.cachedCertificate(cacheDir, key) : null;
   if (cached !== null) {
-    writeFileSync(c.certificatePath(path), `${JSON.stringify(cached, null, 2)}\n`);
+    writeCertificate(c.certificatePath(path), cached);
     return report(
       path,
       cached,
@@ -119,7 +126,7 @@ async function certifyOne(path: string, solver: SolverName, flags: BuildFlags): 
     kernel: (await import("../verifier/btf/index.js")).kernelBtfIdentity(),
     version: proofwallVersion(),
   });
-  writeFileSync(c.certificatePath(path), `${JSON.stringify(cert, null, 2)}\n`);
+  writeCertificate(c.certificatePath(path), cert);
   c.cacheCertificate(cacheDir, key, cert);
   const code = report(path, cert, `${(cert.ms / 1000).toFixed(1)} s`);
   c.unprovedPrograms(cert).forEach((l) => out(`  ${l}`));
