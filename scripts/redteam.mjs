@@ -5,6 +5,7 @@
 //   npm run redteam [-- --audit | --unsealed]
 import { spawnSync } from "node:child_process";
 import { fileURLToPath } from "node:url";
+import { certifyForTestVm } from "./certify.mjs";
 
 const main = fileURLToPath(new URL("../dist/redteam/main.js", import.meta.url));
 const args = process.argv.slice(2);
@@ -22,5 +23,10 @@ const argv =
         main,
         ...args,
       ];
+// The agent it attacks loads certified objects only; inside the VM the caller made them.
+if (process.env.PROOFWALL_IN_VM !== "1") {
+  const code = await certifyForTestVm();
+  if (code !== 0) process.exit(code);
+}
 const r = spawnSync(process.execPath, argv, { stdio: "inherit" });
 process.exit(r.status ?? 1);

@@ -3,11 +3,15 @@
 // node's test runner. Kernel suites (`*.kernel.test.js`) need BPF LSM, so each one
 // runs inside its own boot of the test VM; a suite with a host half beside it
 // (`x.kernel.host.js` for `x.kernel.test.js`) has that run here first, for work
-// too slow under the VM's emulation. The last line totals every suite in the
-// plain "N passed, N failed" form.
+// too slow under the VM's emulation. Before the kernel suites, the objects are
+// certified against the test VM kernel's BTF (scripts/certify.mjs; cached, and
+// the unit run's proof of every object fills the same cache), since the agent
+// loads only certified objects. The last line totals every suite in the plain
+// "N passed, N failed" form.
 import { spawn } from "node:child_process";
 import { existsSync, readdirSync } from "node:fs";
 import { join, relative } from "node:path";
+import { certifyForTestVm } from "./certify.mjs";
 
 const root = new URL("..", import.meta.url).pathname;
 const dist = join(root, "dist");
@@ -60,7 +64,10 @@ if (wantUnit) {
     add("unit", await run(process.execPath, ["--test", "--test-reporter=tap", ...files]));
 }
 if (wantKernel) {
-  for (const file of testFiles(isKernel)) {
+  const kernelSuites = testFiles(isKernel);
+  if (kernelSuites.length > 0 && (await certifyForTestVm()) !== 0)
+    totals.broken.push("certificates");
+  for (const file of kernelSuites) {
     const name = relative(root, file);
     const host = file.replace(/\.kernel\.test\.js$/, ".kernel.host.js");
     if (existsSync(host)) {

@@ -82,9 +82,11 @@ export class AgentHarness {
   #engineArgs(): string[] {
     const e = this.engine;
     if (!e.kernel) return ["--no-kernel"];
-    // Kernel suites run the objects `npm run build` made; certificates come from
-    // `proofwall build`, which the suites do not wait for.
-    const args = ["--pin-root", e.pinRoot, "--allow-unverified"];
+    // Kernel suites load certified objects only, as the product does: the test
+    // runner certifies them against the test VM kernel's BTF before the suites
+    // (`proofwall build --kernel-btf vm --reuse`); a missing or stale
+    // certificate fails the start with the gate's reason.
+    const args = ["--pin-root", e.pinRoot];
     args.push("--trusted-keys", this.trustedKeysFile);
     if (!this.sealed) return args;
     const allow = typeof e.seal === "object" ? e.seal.allow.join(",") : "";

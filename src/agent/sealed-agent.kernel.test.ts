@@ -296,8 +296,7 @@ test("the window between load and seal: a pin removed before the seal, or before
   const links = join(root, "enforce", "links");
   const stateDir = join(dir, "window-state");
   const log = pino({ level: "silent" });
-  const engine = () =>
-    new KernelEnforcer({ stateDir, log, pinRoot: root, policyCheck: "off", allowUnverified: true });
+  const engine = () => new KernelEnforcer({ stateDir, log, pinRoot: root, policyCheck: "off" });
   const enforcer = engine();
   await enforcer.start();
   const agentSeal = AgentSeal.prepare({
@@ -306,7 +305,7 @@ test("the window between load and seal: a pin removed before the seal, or before
     log,
     seal: true,
     switches: [],
-    allowUnverified: true,
+    allowUnverified: false,
   });
   const [victim = "", other = ""] = readdirSync(links).sort();
   try {

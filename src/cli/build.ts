@@ -2,11 +2,14 @@
 // writes its certificate next to it (x.bpf.o.cert.json). An object that does
 // not fully prove still gets a certificate, which says what is not proved;
 // the loader refuses it. Exit 0: every object proved; 1: a certificate says
-// "unproved"; 2: usage or unreadable input.
+// "unproved"; 2: usage or unreadable input. Every proved certificate is also
+// kept in a cache (certificate/cache.ts); --reuse takes it from there when
+// nothing it depends on has changed, which makes a rerun instant.
 import type { Command } from "commander";
-import { readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { readFileSync, readdirSync, renameSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { repoRoot } from "../paths.js";
+import type { Certificate } from "../verifier/certificate/index.js";
 import { withKernelBtf } from "./kernel-btf-option.js";
 
 const SOLVERS = ["z3-embedded", "z3", "cvc5"] as const;
@@ -19,6 +22,8 @@ export interface BuildFlags {
   readonly solver: string;
   readonly timeout: string;
   readonly maxPaths: string;
+  /** take a proved certificate from the cache when one matches */
+  readonly reuse?: boolean;
 }
 
 export function productObjects(dir = join(repoRoot, "build", "bpf")): string[] {
@@ -50,11 +55,57 @@ async function loaderRodataFor(path: string): Promise<ReadonlyMap<string, bigint
   return loaderRodata(basename(path).replace(/\.bpf\.o$/, ""), kernelShape(kernelBtfSource()));
 }
 
+type Certify = typeof import("../verifier/certificate/index.js");
+
+/** What the proof of `bytes` depends on, as the cache's key. */
+async function cacheKey(
+  c: Certify,
+  bytes: Buffer,
+  rodata: ReadonlyMap<string, bigint> | undefined,
+) {
+  const { kernelBtfIdentity } = await import("../verifier/btf/index.js");
+  return {
+    objectSha256: c.sha256(bytes),
+    kernelBtfSha256: kernelBtfIdentity()?.sha256 ?? null,
+    rodata: [...(rodata ?? [])].map(([k, v]) => `${k}=${v}`).sort(),
+    proofwallVersion: proofwallVersion(),
+    verifierSha256: c.verifierSha256(),
+  };
+}
+
+/** Written whole, then renamed over the old one: a loader never reads half a certificate. */
+function writeCertificate(path: string, cert: Certificate): void {
+  const partial = `${path}.${process.pid}.partial`;
+  writeFileSync(partial, `${JSON.stringify(cert, null, 2)}\n`);
+  renameSync(partial, path);
+}
+
+function report(path: string, cert: Certificate, how: string): number {
+  const p = cert.programs;
+  const proved = p.reduce((n, x) => n + x.obligations.proved, 0);
+  const open = p.reduce((n, x) => n + x.obligations.total - x.obligations.proved, 0);
+  out(
+    `${basename(path)}: ${cert.status}: ${proved} obligations proved, ${open} not, ${how} -> ${basename(path)}.cert.json`,
+  );
+  return cert.status === "proved" ? 0 : 1;
+}
+
 async function certifyOne(path: string, solver: SolverName, flags: BuildFlags): Promise<number> {
   const v = await import("../verifier/verify.js");
   const c = await import("../verifier/certificate/index.js");
   const bytes = readFileSync(path);
   const rodata = await loaderRodataFor(path);
+  const key = await cacheKey(c, bytes, rodata);
+  const cacheDir = c.certificateCacheDir();
+  const cached = flags.reuse === true ? c.cachedCertificate(cacheDir, key) : null;
+  if (cached !== null) {
+    writeCertificate(c.certificatePath(path), cached);
+    return report(
+      path,
+      cached,
+      `reused (proved ${cached.createdAt} in ${(cached.ms / 1000).toFixed(1)} s)`,
+    );
+  }
   const outcome = await v.verifyObject(bytes, {
     solver: await v.solverByName(solver),
     fileName: path,
@@ -75,13 +126,11 @@ async function certifyOne(path: string, solver: SolverName, flags: BuildFlags): 
     kernel: (await import("../verifier/btf/index.js")).kernelBtfIdentity(),
     version: proofwallVersion(),
   });
-  writeFileSync(c.certificatePath(path), `${JSON.stringify(cert, null, 2)}\n`);
-  const t = outcome.result.totals;
-  out(
-    `${basename(path)}: ${cert.status}: ${t.proved} obligations proved, ${t.violated + t.unconfirmed + t.unknown} not, ${(cert.ms / 1000).toFixed(1)} s -> ${basename(c.certificatePath(path))}`,
-  );
+  writeCertificate(c.certificatePath(path), cert);
+  c.cacheCertificate(cacheDir, key, cert);
+  const code = report(path, cert, `${(cert.ms / 1000).toFixed(1)} s`);
   c.unprovedPrograms(cert).forEach((l) => out(`  ${l}`));
-  return cert.status === "proved" ? 0 : 1;
+  return code;
 }
 
 export async function runBuild(objects: readonly string[], flags: BuildFlags): Promise<number> {
@@ -121,6 +170,10 @@ export function register(program: Command): void {
     .option("--timeout <seconds>", "time limit per obligation", "10")
     // The same cap as `proofwall prove`: enforce_file's exploration stops there (recorded, not hidden).
     .option("--max-paths <n>", "paths explored per program before giving up", "1100")
+    .option(
+      "--reuse",
+      "take a proved certificate from the cache when the object, kernel BTF, read-only settings and verifier are the ones it was proved for",
+    )
     .exitOverride((e) => process.exit(e.exitCode === 0 ? 0 : 2))
     .action(async (objects: string[], flags: BuildFlags) => {
       process.exitCode = await runBuild(objects, flags);

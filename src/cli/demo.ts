@@ -1,5 +1,7 @@
 // `proofwall demo`: the first enforcement, end to end. Where this kernel can
 // enforce (BPF LSM active) it runs here; elsewhere it runs in the test VM.
+// The agent demo first makes (or reuses) the certificates of the objects the
+// agent loads, for the kernel they will run on, and loads nothing else.
 import type { Command } from "commander";
 import { fileURLToPath } from "node:url";
 
@@ -29,6 +31,23 @@ async function runInTestVm(first: boolean): Promise<void> {
   process.exitCode = r.exitCode;
 }
 
+/**
+ * The agent demo loads only certified objects (no --allow-unverified):
+ * certificates for the kernel it will run on, proved once and reused after.
+ */
+async function certified(here: boolean): Promise<boolean> {
+  console.log(
+    `demo: certificates for the objects the agent loads, against ${here ? "this" : "the test VM's"} kernel ` +
+      "(proofwall build --reuse: minutes the first time, cached after)",
+  );
+  const { certifyProductObjects } = await import("./certify-objects.js");
+  const code = await certifyProductObjects(here ? "running" : "test-vm");
+  if (code === 0) return true;
+  console.log("\ndemo: FAILED: an object did not prove, and the agent refuses uncertified objects");
+  process.exitCode = code;
+  return false;
+}
+
 async function canEnforceHere(): Promise<boolean> {
   const { runChecks } = await import("../doctor/checks.js");
   const { judge } = await import("../doctor/report.js");
@@ -49,7 +68,11 @@ export function register(program: Command): void {
     )
     .action(async (opts: { here?: boolean; firstProgram?: boolean }) => {
       const first = opts.firstProgram === true;
-      if (opts.here || (await canEnforceHere())) await runHere(first);
+      // --here: the caller (the outer demo, or an operator) made the certificates.
+      if (opts.here) return runHere(first);
+      const here = await canEnforceHere();
+      if (!first && !(await certified(here))) return;
+      if (here) await runHere(first);
       else await runInTestVm(first);
     });
 }

@@ -46,7 +46,7 @@ async function startAgent(url: string): Promise<void> {
   const args = [
     ...[CLI, "agent", "--fleet", url, "--labels", "role=db", "--host-name", "vm-1"],
     ...["--trusted-keys", trustedFile, "--control", socket, "--state-dir", join(root, "state")],
-    ...["--pin-root", "/sys/fs/bpf/pw-fleet-vm", "--allow-unverified", "--resolve-interval", "0"],
+    ...["--pin-root", "/sys/fs/bpf/pw-fleet-vm", "--resolve-interval", "0"],
     ...["--fleet-heartbeat", "1000", "--fleet-ttl", "5"],
   ];
   const child = spawn(process.execPath, args, { stdio: ["ignore", "pipe", "pipe"] });

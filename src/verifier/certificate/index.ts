@@ -2,3 +2,4 @@
 export * from "./certificate.js";
 export * from "./check.js";
 export * from "./solver-versions.js";
+export * from "./cache.js";
