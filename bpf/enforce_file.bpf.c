@@ -15,16 +15,37 @@
 #include "pw_policy_decide.h"
 #include "pw_policy_report.h"
 #include "pw_mount_hint.h"
+#include "pw_overlay.h"
 
 #define FMODE_READ 0x1
 #define FMODE_WRITE 0x2
 #define FMODE_EXEC 0x20
+#define PF_KTHREAD 0x00200000
 
 PW_POLICY_EXPORT();
 
 /* Which argument of inode_setattr is the dentry: 0 on 6.1, 1 once the hook
  * gained an idmap argument. The loader reads it from the kernel's BTF. */
 const volatile __u32 setattr_dentry_arg = 0;
+
+/* Starts a files request. The subject is the task as it is, not the
+ * credentials the kernel may have put on it to work on its behalf:
+ * overlayfs opens, copies up and creates a layer's files with the
+ * mounter's (override_creds), so an overlay root mounted would otherwise
+ * make every user root to the layer's tree. The real credentials' uid, gid
+ * and groups are used then; kernel threads (nfsd, ksmbd act for their
+ * clients with the clients' credentials) keep the ones in effect. */
+static __always_inline void pw_begin_file(struct pw_req *r)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	const struct cred *who = task->real_cred;
+
+	if (task->flags & PF_KTHREAD)
+		who = task->cred;
+	pw_begin_config(r, PW_CLASS_FILES);
+	r->uid = BPF_CORE_READ(who, uid.val);
+	pw_begin_subject_of(r, who);
+}
 
 static __always_inline void pw_name(struct pw_req *r, struct dentry *d)
 {
@@ -41,7 +62,7 @@ static __always_inline int pw_on_entry(struct dentry *d, struct vfsmount *mnt, _
 {
 	struct pw_req r = {};
 
-	pw_begin(&r, PW_CLASS_FILES);
+	pw_begin_file(&r);
 	pw_name(&r, d);
 	return pw_finish(&r, hook, pw_file_score(&r, d, mnt, op, 0));
 }
@@ -52,7 +73,7 @@ static __always_inline int pw_on_create(struct dentry *d, struct vfsmount *mnt, 
 	struct dentry *dir = BPF_CORE_READ(d, d_parent);
 	struct pw_req r = {};
 
-	pw_begin(&r, PW_CLASS_FILES);
+	pw_begin_file(&r);
 	r.op = PW_OP_CREATE;
 	pw_name(&r, dir);
 	return pw_finish(&r, hook, pw_file_score(&r, dir, mnt, PW_OP_CREATE, 1));
@@ -69,35 +90,56 @@ static __always_inline struct dentry *pw_opened_dentry(struct file *file, struct
 {
 	struct dentry *d = BPF_CORE_READ(file, f_path.dentry);
 	struct inode *inode = BPF_CORE_READ(file, f_inode);
-	struct hlist_node *alias;
+	struct dentry *alias;
 
 	if (!inode || inode == BPF_CORE_READ(d, d_inode))
 		return d;
-	alias = BPF_CORE_READ(inode, i_dentry.first);
+	alias = pw_alias_of(inode);
 	if (!alias)
 		return d;
 	*mnt = NULL;
-	return (struct dentry *)((__u64)alias - bpf_core_field_offset(struct dentry, d_u.d_alias));
+	return alias;
 }
 
-/* An open (or a received fd): read and write are separate requests, both must pass.
- * Opens for exec belong to the exec class. */
+/* The score of op on an open file at d, and for a received overlay file
+ * on the layer's file beneath it too (under; NULL: none), where a rule
+ * matches there: the stricter decides, so both must pass. The request
+ * names the file whose score it is. */
+static __always_inline __u64 pw_open_score(struct pw_req *r, struct dentry *d,
+					   struct vfsmount *mnt, struct dentry *under, __u32 op)
+{
+	__u64 own = pw_file_score(r, d, mnt, op, 0), layer;
+
+	pw_name(r, d);
+	if (!under)
+		return own;
+	layer = pw_file_score(r, under, NULL, op, 0);
+	if (!layer || pw_action_of(r, layer) <= pw_action_of(r, own))
+		return own;
+	pw_name(r, under);
+	return layer;
+}
+
+/* An open (or a received fd): read and write are separate requests, both
+ * must pass. Opens for exec belong to the exec class. A received overlay
+ * file is also the layer's file beneath it, the one its reads read. */
 static __always_inline int pw_on_file(struct file *file, __u32 hook)
 {
 	struct vfsmount *mnt = BPF_CORE_READ(file, f_path.mnt);
 	struct dentry *d = pw_opened_dentry(file, &mnt);
+	struct file *layer = pw_overlay_layer_file(file);
+	struct dentry *under = layer ? pw_alias_of(BPF_CORE_READ(layer, f_inode)) : NULL;
 	__u32 mode = BPF_CORE_READ(file, f_mode);
 	struct pw_req r = {};
 	int err = 0;
 
 	if (mode & FMODE_EXEC)
 		return 0;
-	pw_begin(&r, PW_CLASS_FILES);
-	pw_name(&r, d);
+	pw_begin_file(&r);
 	if (mode & FMODE_READ)
-		err = pw_finish(&r, hook, pw_file_score(&r, d, mnt, PW_OP_READ, 0));
+		err = pw_finish(&r, hook, pw_open_score(&r, d, mnt, under, PW_OP_READ));
 	if (!err && (mode & FMODE_WRITE))
-		err = pw_finish(&r, hook, pw_file_score(&r, d, mnt, PW_OP_WRITE, 0));
+		err = pw_finish(&r, hook, pw_open_score(&r, d, mnt, under, PW_OP_WRITE));
 	return err;
 }
 

@@ -10,6 +10,7 @@
 #include "pw_policy_maps.h"
 #include "pw_policy_decide.h"
 #include "pw_policy_report.h"
+#include "pw_overlay.h"
 
 #define PF_KTHREAD 0x00200000
 #define PTRACE_MODE_ATTACH 0x02
@@ -32,10 +33,32 @@ static __always_inline int pw_on_item(__u32 cls, __u32 item, __u32 hook, __u64 i
 	return pw_finish(&r, hook, score);
 }
 
+/* An overlay file executed is also the layer's file beneath it, the one
+ * whose contents run: where a rule matches on that file or its directories,
+ * the stricter of it and the overlay file's own score decides (both must
+ * pass), and the request names the file whose score it is. */
+static __always_inline __u64 pw_exec_layer(struct pw_req *r, struct file *file, __u64 own)
+{
+	struct file *layer = pw_overlay_layer_file(file);
+	struct inode *inode = layer ? BPF_CORE_READ(layer, f_inode) : NULL;
+	struct dentry *d = pw_alias_of(inode);
+	__u64 score;
+
+	if (!d)
+		return own;
+	score = pw_file_score(r, d, NULL, 0, 0);
+	if (!score || pw_action_of(r, score) <= pw_action_of(r, own))
+		return own;
+	r->ino = BPF_CORE_READ(inode, i_ino);
+	r->dev = BPF_CORE_READ(inode, i_sb, s_dev);
+	return score;
+}
+
 /* Executing a file: the file and its directories, across mounts, as for
- * opens. A file with no link left (memfd_create, O_TMPFILE, deleted after
- * open) is the memfd item: it has no place in any tree. Scripts come here once for the script
- * and once for each interpreter. */
+ * opens, and the layer's file beneath an overlay's. A file with no link left
+ * (memfd_create, O_TMPFILE, deleted after open) is the memfd item: it has no
+ * place in any tree. Scripts come here once for the script and once for each
+ * interpreter. */
 SEC("lsm/bprm_check_security")
 int BPF_PROG(pw_bprm_check_security, struct linux_binprm *bprm, int ret)
 {
@@ -55,6 +78,7 @@ int BPF_PROG(pw_bprm_check_security, struct linux_binprm *bprm, int ret)
 	} else {
 		pw_begin(&r, PW_CLASS_EXEC);
 		score = pw_file_score(&r, d, BPF_CORE_READ(file, f_path.mnt), 0, 0);
+		score = pw_exec_layer(&r, file, score);
 	}
 	return pw_finish(&r, PW_EH_BPRM_CHECK, score);
 }

@@ -108,9 +108,8 @@ static __always_inline __u32 pw_group_kind(struct pw_req *r, __u32 gid)
 	return pw_object_id(r->gen, PW_OBJ_GID, gid, 0) ? PW_IDENT_GROUP : PW_IDENT_SKIP;
 }
 
-static __always_inline void pw_groups(struct pw_req *r, struct task_struct *task, __u32 gid)
+static __always_inline void pw_groups(struct pw_req *r, struct group_info *gi, __u32 gid)
 {
-	struct group_info *gi = BPF_CORE_READ(task, cred, group_info);
 	int i, n = gi ? BPF_CORE_READ(gi, ngroups) : 0;
 
 	pw_set_ident(r, PW_SLOT_GID, pw_group_kind(r, gid), gid);
@@ -143,8 +142,9 @@ static __always_inline void pw_begin_config(struct pw_req *r, __u32 cls)
 }
 
 /* The subject's candidate keys (none when the policy has no rules: only the
- * defaults can decide). */
-static __always_inline void pw_begin_subject(struct pw_req *r)
+ * defaults can decide). own: the credentials whose gid and groups name the
+ * subject (their uid is r->uid already); NULL: the task's current ones. */
+static __always_inline void pw_begin_subject_of(struct pw_req *r, const struct cred *own)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct file *exe;
@@ -158,8 +158,27 @@ static __always_inline void pw_begin_subject(struct pw_req *r)
 	pw_set_ident(r, 0, PW_IDENT_NONE, 0);
 	pw_set_ident(r, 1, PW_IDENT_USER, r->uid);
 	pw_set_ident(r, 2, PW_IDENT_LOGIN, r->loginuid);
-	if (r->cfg.shapes & PW_GROUP_SHAPES)
-		pw_groups(r, task, bpf_get_current_uid_gid() >> 32);
+	if (!(r->cfg.shapes & PW_GROUP_SHAPES))
+		return;
+	if (own) {
+		pw_groups(r, BPF_CORE_READ(own, group_info), BPF_CORE_READ(own, gid.val));
+	} else {
+		__u32 gid = bpf_get_current_uid_gid() >> 32;
+
+		pw_groups(r, BPF_CORE_READ(task, cred, group_info), gid);
+	}
+}
+
+/* The action a score stands for (0 = the class default): 0 allow, 1 audit,
+ * 2 deny, in that order of strictness. */
+static __always_inline __u32 pw_action_of(struct pw_req *r, __u64 score)
+{
+	return score ? PW_SCORE_ACTION(score) : (r->cfg.deny_defaults >> r->cls) & 1 ? 2 : 0;
+}
+
+static __always_inline void pw_begin_subject(struct pw_req *r)
+{
+	pw_begin_subject_of(r, NULL);
 }
 
 /* Reads the generation and its config, then the subject's candidate keys. */

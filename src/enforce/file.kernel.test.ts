@@ -18,7 +18,7 @@ import { compilePolicy } from "../compile/index.js";
 import { fileKeyOf } from "../identity/file.js";
 import type { PwDecision } from "../abi/decision.js";
 import { Engine } from "./engine.js";
-import { denied, filesRule, policyOf, sh } from "./test-support.js";
+import { denied, filesRule, passFdScript, policyOf, sh } from "./test-support.js";
 import { EVERYONE, type Policy } from "../policy/model.js";
 import type { FileKey } from "../abi/file-key.js";
 
@@ -294,18 +294,13 @@ test("an fd passed over SCM_RIGHTS is checked at receive", () => {
       }),
     ]),
   );
-  const sock = join(root, "fd.sock");
-  const py = (code: string) => `${PYTHON} -c "${code}"`;
-  const recv = py(
-    `import socket,os; s=socket.socket(socket.AF_UNIX); s.bind('${sock}'); os.chmod('${sock}',0o777); s.listen(); c,_=s.accept(); m,fds,f,_=socket.recv_fds(c,10,1); print(len(fds), f)`,
-  );
-  const send = py(
-    `import socket,time; time.sleep(0.5); s=socket.socket(socket.AF_UNIX); s.connect('${sock}'); socket.send_fds(s,[b'x'],[open('${secret}').fileno()])`,
-  );
-  const r = sh(`(${send}) & exec setpriv --reuid=1000 --regid=1000 --clear-groups ${recv}`);
-  assert.equal(r.status, 0, r.stderr);
-  const [count] = r.stdout.trim().split(" ");
-  assert.equal(count, "0", `the receiver got no fd: ${r.stdout}`);
+  const passTo = (uid: number) => {
+    const r = sh(passFdScript(secret, uid, join(root, `fd-${uid}.sock`)));
+    assert.equal(r.status, 0, r.stderr);
+    return r.stdout.trim().split("\n")[0];
+  };
+  assert.equal(passTo(1000), "0", "uid 1000 got no fd");
+  assert.equal(passTo(1001), "1", "uid 1001 got the fd");
 });
 
 test("audit mode allows and reports the would-be denial with the rule id", async () => {

@@ -77,3 +77,23 @@ export function sh(script: string, as: number | RunAs = {}): Ran {
 }
 
 export const denied = (r: Ran) => r.status !== 0 && /Operation not permitted/.test(r.stderr);
+
+/**
+ * A script for root: opens `path` and passes the fd over a unix socket at
+ * `sock` (SCM_RIGHTS) to a receiver that becomes `uid` in the shell's place
+ * (so with its pid) and prints how many fds it got, then the first line it
+ * reads from one. The receiver listens before the socket has its name and
+ * the sender waits for the name, so the connect never comes too early; the
+ * receiver gives up after 30 s.
+ */
+export function passFdScript(path: string, uid: number, sock: string): string {
+  const py = (code: string) => `/usr/bin/python3 -c "${code}"`;
+  const recv = py(
+    `import socket,os; s=socket.socket(socket.AF_UNIX); s.settimeout(30); s.bind('${sock}.t'); s.listen(); os.chmod('${sock}.t',0o777); os.rename('${sock}.t','${sock}'); c,_=s.accept(); m,fds,f,_=socket.recv_fds(c,10,1); print(len(fds)); fds and print(os.read(fds[0],100).decode().split(chr(10))[0])`,
+  );
+  const send = py(
+    `import socket; f=open('${path}'); s=socket.socket(socket.AF_UNIX); s.connect('${sock}'); socket.send_fds(s,[b'x'],[f.fileno()])`,
+  );
+  const wait = `i=0; while [ ! -S ${sock} ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done`;
+  return `(${wait}; ${send}) & exec setpriv --reuid=${uid} --regid=${uid} --clear-groups ${recv}`;
+}
