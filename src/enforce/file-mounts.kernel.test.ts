@@ -15,20 +15,14 @@ import { compilePolicy } from "../compile/index.js";
 import { fileKeyOf } from "../identity/file.js";
 import type { PwDecision, EnforceHookName } from "../abi/decision.js";
 import type { FileKey } from "../abi/file-key.js";
-import type { Subject } from "../policy/model.js";
 import { Engine } from "./engine.js";
 import { kernelShape, PATH_HOOKS } from "./kernel-shape.js";
-import { denied, filesRule, policyOf, sh, type Ran } from "./test-support.js";
+import { asUser, denied, filesRule, policyOf, sh, type Ran } from "./test-support.js";
 
 requireTestVm();
 
 const RESTRICTED = 1000;
 const OTHER = 1001;
-const asUser = (uid: number): Subject => ({
-  identity: { kind: "user", uid },
-  placement: null,
-  exe: null,
-});
 
 const root = mkdtempSync("/tmp/pw-mnt-");
 const tree = join(root, "tree");

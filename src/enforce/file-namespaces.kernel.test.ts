@@ -25,9 +25,8 @@ import { compilePolicy } from "../compile/index.js";
 import { kernelDev } from "../identity/file.js";
 import type { PwDecision, EnforceHookName } from "../abi/decision.js";
 import type { FileKey } from "../abi/file-key.js";
-import type { Subject } from "../policy/model.js";
 import { Engine } from "./engine.js";
-import { denied, filesRule, policyOf, sh } from "./test-support.js";
+import { asUser, denied, filesRule, policyOf, sh } from "./test-support.js";
 
 requireTestVm();
 
@@ -35,11 +34,6 @@ const RESTRICTED = 1000;
 const OTHER = 1001;
 const UNSHARE = "/usr/bin/unshare";
 const SETPRIV = "/usr/bin/setpriv";
-const asUser = (uid: number): Subject => ({
-  identity: { kind: "user", uid },
-  placement: null,
-  exe: null,
-});
 
 const root = mkdtempSync("/tmp/pw-ns-");
 const tree = join(root, "tree");

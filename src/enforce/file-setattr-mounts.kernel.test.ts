@@ -14,20 +14,14 @@ import { requireTestVm } from "../vm/guard.js";
 import { compilePolicy } from "../compile/index.js";
 import { fileKeyOf } from "../identity/file.js";
 import type { PwDecision } from "../abi/decision.js";
-import type { Subject } from "../policy/model.js";
 import { Engine } from "./engine.js";
-import { filesRule, policyOf, sh } from "./test-support.js";
+import { asUser, filesRule, policyOf, sh } from "./test-support.js";
 
 requireTestVm();
 
 const RESTRICTED = 1000;
 const OTHER = 1001;
 const PYTHON = "/usr/bin/python3";
-const asUser = (uid: number): Subject => ({
-  identity: { kind: "user", uid },
-  placement: null,
-  exe: null,
-});
 
 const root = mkdtempSync("/tmp/pw-attr-");
 const tree = join(root, "tree");

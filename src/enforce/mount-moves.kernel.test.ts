@@ -13,10 +13,9 @@ import { join } from "node:path";
 import { requireTestVm } from "../vm/guard.js";
 import { compilePolicy } from "../compile/index.js";
 import type { PwDecision, EnforceHookName } from "../abi/decision.js";
-import type { Subject } from "../policy/model.js";
 import { repoRoot } from "../paths.js";
 import { Engine } from "./engine.js";
-import { denied, filesRule, policyOf, sh } from "./test-support.js";
+import { asUser, denied, filesRule, policyOf, sh } from "./test-support.js";
 
 requireTestVm();
 
@@ -24,11 +23,6 @@ const RESTRICTED = 1000;
 const OTHER = 1001;
 const PYTHON = "/usr/bin/python3";
 const FSMOUNT = join(repoRoot, "build", "redteam", "fsmount");
-const asUser = (uid: number): Subject => ({
-  identity: { kind: "user", uid },
-  placement: null,
-  exe: null,
-});
 
 const root = mkdtempSync("/tmp/pw-move-");
 const tree = join(root, "tree");

@@ -5,6 +5,13 @@ import { fileKeyOf } from "../identity/file.js";
 import { EVERYONE, type Action, type Policy, type Rule, type Subject } from "../policy/model.js";
 import { FILE_OPERATIONS, RESOURCE_KEYS, type FileOperation } from "../policy/schema-resources.js";
 
+/** A subject that is one user, whatever binary and wherever it runs. */
+export const asUser = (uid: number): Subject => ({
+  identity: { kind: "user", uid },
+  placement: null,
+  exe: null,
+});
+
 export function filesRule(
   id: string,
   action: Action,
