@@ -17,7 +17,7 @@ import type { PwDecision, EnforceHookName } from "../abi/decision.js";
 import type { FileKey } from "../abi/file-key.js";
 import { Engine } from "./engine.js";
 import { kernelShape, PATH_HOOKS } from "./kernel-shape.js";
-import { asUser, denied, filesRule, policyOf, sh, type Ran } from "./test-support.js";
+import { asUser, denied, filesRule, policyOf, sh, type Ran, waitFor } from "./test-support.js";
 
 requireTestVm();
 
@@ -219,9 +219,3 @@ test("without the path_* hooks (no CONFIG_SECURITY_PATH) the engine loads and th
       assert.equal(r.status, 0, `${where}: ${op} without path hooks: ${r.stderr}`);
     }
 });
-
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(cond(), "timed out waiting for events");
-}

@@ -26,7 +26,7 @@ import { kernelDev } from "../identity/file.js";
 import type { PwDecision, EnforceHookName } from "../abi/decision.js";
 import type { FileKey } from "../abi/file-key.js";
 import { Engine } from "./engine.js";
-import { asUser, denied, filesRule, policyOf, sh } from "./test-support.js";
+import { asUser, denied, filesRule, policyOf, sh, waitFor } from "./test-support.js";
 
 requireTestVm();
 
@@ -372,10 +372,4 @@ async function refusedWithEvent(cmd: string, hook: EnforceHookName, file: FileKe
   assert.equal(e?.hook, hook, cmd);
   assert.equal(engine.ruleId(gen, e?.rule ?? null), "keep", cmd);
   assert.deepEqual(e?.file, file, cmd);
-}
-
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(cond(), "timed out waiting");
 }

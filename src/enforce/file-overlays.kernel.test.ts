@@ -27,7 +27,7 @@ import type { PwDecision, EnforceHookName } from "../abi/decision.js";
 import type { FileKey } from "../abi/file-key.js";
 import type { Policy, Rule } from "../policy/model.js";
 import { Engine } from "./engine.js";
-import { asUser, denied, filesRule, passFdScript, policyOf, sh } from "./test-support.js";
+import { asUser, denied, filesRule, passFdScript, policyOf, sh, waitFor } from "./test-support.js";
 
 requireTestVm();
 
@@ -195,9 +195,3 @@ test("an overlay root mounted on the tree, used by uid 1000: reads and the copy-
   const event = fileKeyOf(join(tree, "event"));
   await reported(asRestricted(`cat ${join(view, "event")}`), "fileOpen", event, gen);
 });
-
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(cond(), "timed out waiting for events");
-}

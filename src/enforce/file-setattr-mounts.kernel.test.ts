@@ -15,7 +15,7 @@ import { compilePolicy } from "../compile/index.js";
 import { fileKeyOf } from "../identity/file.js";
 import type { PwDecision } from "../abi/decision.js";
 import { Engine } from "./engine.js";
-import { asUser, filesRule, policyOf, sh } from "./test-support.js";
+import { asUser, filesRule, policyOf, sh, waitFor } from "./test-support.js";
 
 requireTestVm();
 
@@ -152,9 +152,3 @@ test("on a tmpfs beneath the tree: truncate, ftruncate and O_TRUNC are refused (
   assert.equal(engine.ruleId(gen, e?.rule ?? null), "keep");
   assert.deepEqual(e?.file, fileKeyOf(file));
 });
-
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(cond(), "timed out waiting for events");
-}

@@ -18,7 +18,7 @@ import { compilePolicy } from "../compile/index.js";
 import { fileKeyOf } from "../identity/file.js";
 import type { PwDecision } from "../abi/decision.js";
 import { Engine } from "./engine.js";
-import { denied, filesRule, passFdScript, policyOf, sh } from "./test-support.js";
+import { denied, filesRule, passFdScript, policyOf, sh, waitFor } from "./test-support.js";
 import { EVERYONE, type Policy } from "../policy/model.js";
 import type { FileKey } from "../abi/file-key.js";
 
@@ -339,9 +339,3 @@ except PermissionError: pass"`);
   assert.equal(engine.ruleId(gen, mine[0]?.rule ?? null), "loop");
   assert.equal(mine[1]?.suppressed, 49);
 });
-
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(cond(), "timed out waiting for events");
-}

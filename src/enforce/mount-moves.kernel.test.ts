@@ -15,7 +15,7 @@ import { compilePolicy } from "../compile/index.js";
 import type { PwDecision, EnforceHookName } from "../abi/decision.js";
 import { repoRoot } from "../paths.js";
 import { Engine } from "./engine.js";
-import { asUser, denied, filesRule, policyOf, sh } from "./test-support.js";
+import { asUser, denied, filesRule, policyOf, sh, waitFor } from "./test-support.js";
 
 requireTestVm();
 
@@ -238,9 +238,3 @@ test("a mount rule refuses uid 1000 mount --move (sb_mount) and move_mount(2) (m
     assert.equal(engine.ruleId(gen, e?.rule ?? null), "keep", name);
   }
 });
-
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(cond(), "timed out waiting for events");
-}

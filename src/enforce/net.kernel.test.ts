@@ -17,7 +17,7 @@ import type { Policy } from "../policy/model.js";
 import type { PwDecision } from "../abi/decision.js";
 import { Engine } from "./engine.js";
 import { readCounters } from "./counters.js";
-import { policyOf, sh } from "./test-support.js";
+import { policyOf, sh, waitFor } from "./test-support.js";
 import { listenOn, networkRule, openPingSockets, Probe, PYTHON, user } from "./net-support.js";
 
 requireTestVm();
@@ -46,12 +46,6 @@ function apply(p: Policy): number {
 }
 
 const listen = (server: Server, where: number | string) => listenOn(servers, server, where);
-
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(cond(), "timed out waiting for events");
-}
 
 before(async () => {
   chmodSync(root, 0o777);

@@ -16,7 +16,7 @@ import type { PwDecision } from "../abi/decision.js";
 import type { Action, Placement, Policy, Resource, Rule, Subject } from "../policy/model.js";
 import { Engine } from "./engine.js";
 import { readCounters } from "./counters.js";
-import { denied, policyOf, sh, type Ran } from "./test-support.js";
+import { denied, policyOf, sh, type Ran, waitFor } from "./test-support.js";
 
 requireTestVm();
 
@@ -336,10 +336,4 @@ test("audit mode: exec, capability and ptrace denials are reported, not enforced
 
 function expectOut(r: Ran, want: RegExp): void {
   assert.match(r.stdout, want, `stdout ${JSON.stringify(r.stdout)} stderr ${r.stderr}`);
-}
-
-async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
-  assert.ok(cond(), "timed out waiting for events");
 }

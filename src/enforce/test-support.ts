@@ -1,5 +1,6 @@
 // Builders for the enforce kernel suites: policies over real files and a way
 // to run a command as another user, in a cgroup, through another program.
+import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { fileKeyOf } from "../identity/file.js";
 import { EVERYONE, type Action, type Policy, type Rule, type Subject } from "../policy/model.js";
@@ -103,4 +104,11 @@ export function passFdScript(path: string, uid: number, sock: string): string {
   );
   const wait = `i=0; while [ ! -S ${sock} ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done`;
   return `(${wait}; ${send}) & exec setpriv --reuid=${uid} --regid=${uid} --clear-groups ${recv}`;
+}
+
+/** Polls cond every 50 ms until it holds; fails the test if it does not within ms. */
+export async function waitFor(cond: () => boolean, ms = 3000): Promise<void> {
+  const end = Date.now() + ms;
+  while (!cond() && Date.now() < end) await new Promise((r) => setTimeout(r, 50));
+  assert.ok(cond(), "timed out waiting for events");
 }
