@@ -44,35 +44,6 @@ export function witnessConfigs(layout: Layout, obj: ObjectSpec): WitnessMaps[] {
 }
 
 /**
- * Witnesses that use the subject's setup: rules for the user, for any
- * member of a named group, for a named executable and for a named cgroup
- * (every cgroup level marked), each with every pw_objects key naming object
- * 1, so the executable, the placement and every group are named and only
- * pw_rules stays free. A change to how the subject's candidate keys are
- * formed shows under one of them (the mutants of the subject setup).
- */
-export function subjectWitnesses(layout: Layout, obj: ObjectSpec): WitnessMaps[] {
-  const idSize = obj.maps.find((m) => m.name === "pw_objects")?.valueSize;
-  if (idSize === undefined) throw new Error(`spec: ${obj.fileName} has no map pw_objects`);
-  const objectOne = new Uint8Array(idSize);
-  objectOne[0] = 1;
-  const kind = (name: string) => layout.enumerator(name);
-  const witness = (name: string, fields: Record<string, bigint>): WitnessMaps => ({
-    name,
-    maps: new Map([
-      ["pw_config", configBytes(layout, obj, fields)],
-      ["pw_objects", objectOne],
-    ]),
-  });
-  return [
-    witness("user-rules", { shapes: 1n << kind("PW_IDENT_USER") }),
-    witness("group-rules", { shapes: 1n << kind("PW_IDENT_GROUP") }),
-    witness("exe-rules", { shapes: 1n << (8n + kind("PW_IDENT_NONE")) }),
-    witness("cgroup-rules", { shapes: 1n << (4n + kind("PW_IDENT_NONE")), cgroup_levels: 0xffffn }),
-  ];
-}
-
-/**
  * Before the first candidate loop, the filled identity slots are the
  * model's (proved once, then the loops' exits compare candidates with it).
  */

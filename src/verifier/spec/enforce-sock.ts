@@ -32,7 +32,6 @@ export class SocketCreateModel extends DecisionModel {
   readonly typed: Term;
   readonly any: Term;
   readonly score: Term;
-  readonly outcome: Term;
 
   constructor(layout: Layout, obj: ObjectSpec) {
     super(layout, obj, "PW_CLASS_SOCKETS");
@@ -40,7 +39,6 @@ export class SocketCreateModel extends DecisionModel {
     this.typed = this.policy.bestScore(this.family, this.typeOp);
     this.any = this.policy.bestScore(this.family, u32(PW_OP_ANY_TYPE));
     this.score = ite(ugt(this.typed, this.any), this.typed, this.any);
-    this.outcome = this.policy.outcome(this.score);
   }
 
   /** The request is one the hook decides: no earlier verdict, not the kernel's own socket. */

@@ -34,7 +34,7 @@ export const DECISION_WRITES: readonly string[] = ["pw_counters", "pw_rate"];
 
 const u32 = (n: bigint) => bv(n, 32);
 
-export function keySize(obj: ObjectSpec, map: string): number {
+function keySize(obj: ObjectSpec, map: string): number {
   const m = obj.maps.find((x) => x.name === map);
   if (!m) throw new Error(`spec: ${obj.fileName} has no map ${map}`);
   return m.keySize;
